@@ -1,0 +1,1 @@
+"""bibcite: build-time citations for MkDocs from BibTeX (pandoc syntax, Vancouver style)."""
