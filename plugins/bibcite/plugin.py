@@ -1,9 +1,113 @@
-"""The MkDocs plugin class: wiring only."""
+"""The MkDocs plugin: wires MkDocs' build events to the modules that do the work, a few lines each.
 
-from mkdocs.plugins import BasePlugin
+Phase 1 (pages render): the Markdown extension records each page's citations.
+Phase 2 (`on_env`, every page parsed): number them site-wide and check the keys.
+Phase 3 (`on_page_context`, each page): fill in numbers, links and reference lists.
+"""
 
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+
+from bibcite import log
+from bibcite.bibliography import BibliographyCache
 from bibcite.config import BibciteConfig
+from bibcite.extension import CitationExtension
+from bibcite.formatting import ReferenceFormatter
+from bibcite.registry import CitationRegistry
+from bibcite.resolve import Options, PageInfo, ResolvedSite
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
 
 
 class BibcitePlugin(BasePlugin[BibciteConfig]):
-    pass
+    def __init__(self) -> None:
+        self.cache = BibliographyCache()  # survives `mkdocs serve` rebuilds
+        self.formatter: ReferenceFormatter | None = None
+        self.registry = CitationRegistry()
+        self.site: ResolvedSite | None = None
+        self.nav_order: list[str] = []
+        self.dirty = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup makes MkDocs keep this instance across serve rebuilds.
+        self.dirty = dirty
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        base_dir = os.path.dirname(config.config_file_path or "")
+        try:
+            bibliography, reused = self.cache.get(
+                self.config.bibliography, encoding=self.config.encoding, base_dir=base_dir
+            )
+        except OSError as error:
+            raise PluginError(f"bibcite: cannot read {error.filename}: {error.strerror}") from None
+        log.log.debug("bibliography %s", "up to date (reused)" if reused else "parsed")
+        log.report(bibliography.problems)
+        self.formatter = self._formatter(bibliography)
+        self.registry = CitationRegistry() if not self.dirty else self.registry
+        heading = self.config.references_heading if self.config.per_page_references else None
+        config.markdown_extensions.append(CitationExtension(self.registry, references_heading=heading))
+        return config
+
+    def _formatter(self, bibliography) -> ReferenceFormatter:
+        options = {}
+        if self.config.style == "vancouver":
+            options = {
+                "max_authors": self.config.max_authors,
+                "truncate_authors": self.config.truncate_authors,
+            }
+        formatter = ReferenceFormatter(bibliography, self.config.style, options)
+        previous = self.formatter
+        return previous if previous is not None and previous.signature == formatter.signature else formatter
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+        if self.config.enabled:
+            self.nav_order = [page.file.src_uri for page in nav.pages]
+            self.registry.keep_only({file.src_uri for file in files.documentation_pages()})
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
+        if self.config.enabled:
+            shown = os.path.relpath(page.file.abs_src_path or page.file.src_uri, os.path.dirname(config.config_file_path or ""))
+            self.registry.start_page(page.file.src_uri, markdown, shown=shown)
+
+    # Early, so that other plugins' on_env (and search) see numbered pages.
+    @event_priority(50)
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> None:
+        if not self.config.enabled or self.formatter is None:
+            return
+        pages = {
+            file.src_uri: PageInfo(url=file.url, title=file.page.title if file.page else file.src_uri)
+            for file in files.documentation_pages()
+        }
+        options = Options(self.config.numbering, self.config.per_page_references)
+        self.site = ResolvedSite(self.registry, self.formatter, pages, self.nav_order, options)
+        log.report(self.site.problems())
+
+    # Before search (priority 0) indexes the page, so references are searchable.
+    @event_priority(50)
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        if self.config.enabled and self.site is not None and page.content is not None:
+            page.content = self.site.fill(page.file.src_uri, page.content)
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.formatter is not None:
+            log.report(self.formatter.take_problems())
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+        if self.config.enabled:
+            for path in self.config.bibliography:
+                server.watch(path)
+        return server

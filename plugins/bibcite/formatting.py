@@ -1,0 +1,109 @@
+"""Formats bibliography entries with the configured pybtex style, each at most once per
+bibliography and style, into HTML (escaped, for the page), plain text (for `title` attributes)
+and the author label of narrative citations. pybtex failures become `Problem`s, never tracebacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pybtex.plugin import find_plugin
+from pybtex.richtext import Text
+from pybtex.style.template import FieldIsMissing
+
+from bibcite.backend import SafeHtmlBackend
+from bibcite.bibliography import Bibliography
+from bibcite.log import Problem
+from bibcite.style import family_names, has_others
+
+_HTML = SafeHtmlBackend()
+_TEXT = find_plugin("pybtex.backends", "text")()
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    html: str
+    text: str
+    label: str  # "Christopeit et al." for narrative citations
+
+
+class ReferenceFormatter:
+    """Formats on demand and remembers: a reference cited a hundred times is formatted once."""
+
+    def __init__(self, bibliography: Bibliography, style: str, options: dict[str, object]) -> None:
+        self.bibliography = bibliography
+        self.style = find_plugin("pybtex.style.formatting", style)(**options)
+        self.signature = (bibliography.fingerprint, style, tuple(sorted(options.items())))
+        self._done: dict[str, Reference] = {}
+        self._problems: dict[str, list[Problem]] = {}
+        self._used: set[str] = set()
+
+    def get(self, key: str) -> Reference:
+        if key not in self._done:
+            self._done[key] = self._format(key)
+        self._used.add(key)
+        return self._done[key]
+
+    def take_problems(self) -> list[Problem]:
+        """The problems of the entries used since the last call (remembered entries included,
+        so each build reports them again)."""
+        problems = [problem for key in sorted(self._used) for problem in self._problems.get(key, ())]
+        self._used.clear()
+        return problems
+
+    def _format(self, key: str) -> Reference:
+        entry = self.bibliography.entries[key]
+        missing = getattr(self.style, "missing_fields", None)
+        if missing is not None:
+            self._warn_missing(key, list(missing(entry)))
+        try:
+            text = self.style.format_entry(key, entry).text
+        except FieldIsMissing as error:
+            self._warn_missing(key, [error.field_name])
+            text = Text(*_what_it_has(entry))
+        except Exception as error:  # a third-party style failing must not stop the build
+            self._problems.setdefault(key, []).append(
+                self._problem("style_error", f"the style failed on entry '{key}': {error}", "", key)
+            )
+            text = Text(*_what_it_has(entry))
+        return Reference(key=key, html=text.render(_HTML), text=text.render(_TEXT), label=_label(entry))
+
+    def _warn_missing(self, key: str, fields: list[str]) -> None:
+        if fields:
+            self._problems.setdefault(key, []).append(
+                self._problem(
+                    "missing_field",
+                    f"entry '{key}' lacks {', '.join(fields)}, which the style needs; "
+                    "its reference shows what it has",
+                    f"add {'the field' if len(fields) == 1 else 'the fields'} to the entry",
+                    key,
+                )
+            )
+
+    def _problem(self, category: str, message: str, fix: str = "", key: str = "") -> Problem:
+        source = self.bibliography.sources.get(key)
+        if source is None:
+            return Problem(category, "bibliography", None, message, fix)
+        return Problem(category, source.path, source.line, message, fix)
+
+
+def _what_it_has(entry) -> list[str]:
+    """A fallback for styles that cannot finish an entry: authors, title, year, as written."""
+    parts = []
+    names = family_names(entry)
+    if names:
+        parts.append(", ".join(names) + ". ")
+    for name in ("title", "journal", "booktitle", "year"):
+        if name in entry.fields:
+            parts.append(Text.from_latex(entry.fields[name]).render(_TEXT) + ". ")
+    return parts or [entry.key]
+
+
+def _label(entry) -> str:
+    names = family_names(entry)
+    if not names:
+        return ""
+    if len(names) >= 3 or has_others(entry):
+        return f"{names[0]} et al."
+    return " and ".join(names)

@@ -1,0 +1,39 @@
+"""The plugin's one logger and the shape of its messages: `file:line: what [category] — how to fix`.
+
+Core modules return `Problem`s; only the plugin logs them, so `mkdocs build --strict` counts
+every warning and the core stays testable without MkDocs' logging.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mkdocs.plugins import get_plugin_logger
+
+log = get_plugin_logger("bibcite")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An author-facing problem. `category` is one of a fixed vocabulary, e.g. `key_not_found`,
+    `bibfile_error`, `duplicate_key`, `duplicate_field`, `undefined_macro`, `missing_field`,
+    `encoding_error`, `style_error`."""
+
+    category: str
+    where: str
+    line: int | None
+    message: str
+    fix: str = ""
+    level: int = logging.WARNING
+
+    def __str__(self) -> str:
+        location = f"{self.where}:{self.line}" if self.line else self.where
+        fix = f" — {self.fix}" if self.fix else ""
+        return f"{location}: {self.message} [{self.category}]{fix}"
+
+
+def report(problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        log.log(problem.level, str(problem))

@@ -1,0 +1,56 @@
+"""The placeholder elements the Markdown extension leaves, and how they are found again.
+
+They are custom elements holding only a number, so nothing an author writes in Markdown turns
+into one by accident, and one regular expression finds them in the rendered page.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+CITATION_TAG = "bibcite-cite"
+LIST_TAG = "bibcite-references"
+
+CITATION_RE = re.compile(rf'<{CITATION_TAG} data-n="(\d+)"></{CITATION_TAG}>')
+LIST_RE = re.compile(rf"<{LIST_TAG}></{LIST_TAG}>")
+# A <div> so that Markdown does not wrap it in a paragraph.
+_BIBLIOGRAPHY = '<div class="bibcite-bibliography-placeholder" data-include="{}"></div>'
+BIBLIOGRAPHY_RE = re.compile(
+    r'<div class="bibcite-bibliography-placeholder" data-include="(all|cited)"></div>'
+)
+
+# The marker an author puts on the References page: `<!-- bibcite:bibliography -->`, or
+# `<!-- bibcite:bibliography all -->` to list the entries nobody cites too.
+_MARKER_RE = re.compile(r"^\s*<!--\s*bibcite:bibliography(\s+all)?\s*-->\s*$")
+
+
+def citation(tag: str) -> etree.Element:
+    element = etree.Element(CITATION_TAG, {"data-n": tag})
+    element.text = ""  # serialised as an open/close pair, never self-closing
+    return element
+
+
+def to_text(element: etree.Element, text: str) -> None:
+    """Turn a placeholder back into the text the author wrote (it keeps its tail)."""
+    element.tag = "span"
+    element.attrib.clear()
+    element.text = text
+
+
+def reference_list() -> etree.Element:
+    element = etree.Element(LIST_TAG)
+    element.text = ""
+    return element
+
+
+def bibliography_marker(raw_html: str) -> str | None:
+    """'all' or 'cited' for the marker; None for any other raw HTML."""
+    match = _MARKER_RE.match(raw_html)
+    if match is None:
+        return None
+    return "all" if match[1] else "cited"
+
+
+def bibliography(include: str) -> str:
+    return _BIBLIOGRAPHY.format(include)

@@ -1,0 +1,132 @@
+"""Per-build store of which page cites what, in reading order, and the numbering built from it.
+
+Numbering follows Vancouver: references are numbered in order of first citation, pages taken in
+nav order (pages outside the nav follow, by path). Nothing here formats or renders.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bibcite.log import Problem
+from bibcite.syntax import CitationGroup
+
+
+@dataclass
+class PageCitations:
+    groups: list[CitationGroup] = field(default_factory=list)
+    bibliography: str | None = None  # 'cited' or 'all' on the page with the bibliography marker
+    markdown: str = ""  # the page's source, for line numbers in messages
+    shown: str = ""  # the page's path as authors see it
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """Numbers per page (the same as `site` when numbering is site-wide) and site-wide, by the
+    bibliography's own spelling of each key (BibTeX keys are case-insensitive)."""
+
+    by_page: dict[str, dict[str, int]]
+    site: dict[str, int]
+    spelling: dict[str, str]  # lower-cased key -> the bibliography's key
+
+    def key(self, written: str) -> str | None:
+        return self.spelling.get(written.lower())
+
+
+class CitationRegistry:
+    def __init__(self) -> None:
+        self.pages: dict[str, PageCitations] = {}
+        self._current: PageCitations | None = None
+
+    def start_page(self, src_uri: str, markdown: str, *, shown: str = "") -> None:
+        self._current = self.pages[src_uri] = PageCitations(markdown=markdown, shown=shown or src_uri)
+
+    def record_page(self, groups: list[CitationGroup], *, bibliography: str | None) -> None:
+        if self._current is None:  # Markdown rendered outside a page (e.g. another plugin)
+            return
+        self._current.groups = groups
+        self._current.bibliography = bibliography
+
+    def keep_only(self, src_uris: Collection[str]) -> None:
+        """Drop pages that no longer exist (a `serve --dirty` rebuild keeps the others' records)."""
+        for src_uri in [uri for uri in self.pages if uri not in src_uris]:
+            del self.pages[src_uri]
+
+    def bibliography_page(self) -> str | None:
+        return next((uri for uri, page in self.pages.items() if page.bibliography), None)
+
+    def ordered(self, nav_order: Sequence[str]) -> list[str]:
+        in_nav = [uri for uri in nav_order if uri in self.pages]
+        rest = sorted(uri for uri in self.pages if uri not in set(in_nav))
+        return in_nav + rest
+
+    def number(self, nav_order: Sequence[str], *, known: Iterable[str], mode: str) -> Numbering:
+        """`mode` is 'site' (one numbering for the site) or 'page' (each page from 1)."""
+        spelling = {key.lower(): key for key in known}
+        site: dict[str, int] = {}
+        by_page: dict[str, dict[str, int]] = {}
+        for uri in self.ordered(nav_order):
+            keys = [
+                spelling[key.lower()]
+                for group in self.pages[uri].groups
+                for key in group.keys
+                if key.lower() in spelling
+            ]
+            _assign(site, keys)
+            by_page[uri] = _assign({}, keys) if mode == "page" else {key: site[key] for key in keys}
+        return Numbering(by_page=by_page, site=site, spelling=spelling)
+
+    def unknown_keys(self, numbering: Numbering) -> list[Problem]:
+        problems = []
+        for page in self.pages.values():
+            seen = set()
+            for group in page.groups:
+                for key in group.keys:
+                    if numbering.key(key) is None and key not in seen:
+                        seen.add(key)
+                        problems.append(_unknown(key, page, numbering.spelling.values()))
+        return problems
+
+    def indexes_on(self, src_uri: str) -> dict[str, list[int]]:
+        """Lower-cased key -> the indexes (from 1) of the page's citation groups that cite it."""
+        indexes: dict[str, list[int]] = {}
+        for index, group in enumerate(self.pages[src_uri].groups, start=1):
+            for key in dict.fromkeys(key.lower() for key in group.keys):
+                indexes.setdefault(key, []).append(index)
+        return indexes
+
+    def first_citations(self, nav_order: Sequence[str]) -> dict[str, dict[str, int]]:
+        """Lower-cased key -> {page: index of its first citation there}, pages in site order."""
+        first: dict[str, dict[str, int]] = {}
+        for uri in self.ordered(nav_order):
+            for key, indexes in self.indexes_on(uri).items():
+                first.setdefault(key, {})[uri] = indexes[0]
+        return first
+
+
+def _assign(numbers: dict[str, int], keys: Iterable[str]) -> dict[str, int]:
+    for key in keys:
+        numbers.setdefault(key, len(numbers) + 1)
+    return numbers
+
+
+def _unknown(key: str, page: PageCitations, known: Collection[str]) -> Problem:
+    close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(repr(k) for k in close)}? " if close else ""
+    return Problem(
+        "key_not_found",
+        page.shown,
+        locate(page.markdown, key),
+        f"unknown citation key '{key}'",
+        f"{hint}Fix the key, or add an entry with this key to the bibliography",
+    )
+
+
+def locate(markdown: str, key: str) -> int | None:
+    """The first line where `@key` (or `@{key}`) is written."""
+    pattern = re.compile(rf"@(?:\{{{re.escape(key)}\}}|{re.escape(key)}(?![\w]))")
+    match = pattern.search(markdown)
+    return markdown.count("\n", 0, match.start()) + 1 if match else None

@@ -1,0 +1,117 @@
+"""The second phase of a build: once every page has been parsed, number the citations site-wide,
+check the keys, and fill each page's placeholders with numbers, links and reference lists."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from mkdocs.utils import get_relative_url
+
+from bibcite import render
+from bibcite.formatting import ReferenceFormatter
+from bibcite.log import Problem
+from bibcite.registry import CitationRegistry, Numbering
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Options:
+    numbering: str = "site"
+    per_page_references: bool = True
+
+
+class ResolvedSite:
+    def __init__(
+        self,
+        registry: CitationRegistry,
+        formatter: ReferenceFormatter,
+        pages: Mapping[str, PageInfo],
+        nav_order: Sequence[str],
+        options: Options,
+    ) -> None:
+        self.registry = registry
+        self.formatter = formatter
+        self.pages = pages
+        self.nav_order = list(nav_order)
+        self.options = options
+        self.numbering: Numbering = registry.number(
+            nav_order, known=formatter.bibliography.entries.keys(), mode=options.numbering
+        )
+        self.bibliography_page = registry.bibliography_page()
+        self._first_citations: dict[str, dict[str, int]] | None = None
+
+    def problems(self) -> list[Problem]:
+        return self.registry.unknown_keys(self.numbering)
+
+    def fill(self, src_uri: str, html: str) -> str:
+        cited = self.registry.pages.get(src_uri)
+        if cited is None:
+            return html
+        is_bibliography = src_uri == self.bibliography_page
+        view = self._view(src_uri, self.numbering.site if is_bibliography else None)
+        html = render.fill_citations(html, view)
+        if is_bibliography:
+            return render.fill_bibliography(html, self._bibliography(src_uri, cited.bibliography))
+        if self.options.per_page_references and cited.groups:
+            here = self.registry.indexes_on(src_uri)
+            listing = render.reference_list(view, lambda key: _backlinks_here(here[key.lower()]))
+            html = render.fill_reference_list(html, listing)
+        return html
+
+    def _view(self, src_uri: str, numbers: dict[str, int] | None = None) -> render.PageView:
+        return render.PageView(
+            groups=self.registry.pages[src_uri].groups,
+            numbers=numbers if numbers is not None else self.numbering.by_page[src_uri],
+            key_of=self.numbering.key,
+            reference=self.formatter.get,
+            href=lambda key: self._href(src_uri, key),
+        )
+
+    def _href(self, src_uri: str, key: str) -> str | None:
+        anchor = "#" + render.ref_id(key)
+        if src_uri == self.bibliography_page or self.options.per_page_references:
+            return anchor
+        if self.bibliography_page is None:
+            return None
+        return self._relative(self.bibliography_page, src_uri) + anchor
+
+    def _relative(self, target: str, source: str) -> str:
+        return get_relative_url(self.pages[target].url or "./", self.pages[source].url or "./")
+
+    def _backlinks_site(self, src_uri: str, key: str) -> list[render.Backlink]:
+        if self._first_citations is None:
+            self._first_citations = self.registry.first_citations(self.nav_order)
+        links = []
+        for uri, index in self._first_citations.get(key.lower(), {}).items():
+            info = self.pages.get(uri)
+            if info is None or uri == src_uri:
+                continue
+            href = self._relative(uri, src_uri) + f"#{render.cite_id(index)}"
+            links.append(render.Backlink(href, info.title, f"Cited in {info.title}"))
+        return links
+
+    def _bibliography(self, src_uri: str, include: str | None) -> str:
+        numbers = dict(self.numbering.site)
+        if include == "all":
+            for key in self.formatter.bibliography.entries:
+                numbers.setdefault(key, len(numbers) + 1)
+        view = self._view(src_uri, numbers)
+        return render.reference_list(
+            view, lambda key: self._backlinks_site(src_uri, key), lead="Cited in:"
+        )
+
+
+def _backlinks_here(indexes: list[int]) -> list[render.Backlink]:
+    if len(indexes) == 1:
+        return [render.Backlink(f"#{render.cite_id(indexes[0])}", "↩", "Back to the citation")]
+    labels = render.backlink_labels(len(indexes))
+    return [
+        render.Backlink(f"#{render.cite_id(index)}", label, f"Back to citation {label}")
+        for index, label in zip(indexes, labels, strict=True)
+    ]
