@@ -16,17 +16,19 @@ from urllib.parse import quote
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from pybtex.exceptions import PybtexError
+from pybtex.markup import LaTeXParser
 from pybtex.richtext import HRef, Protected, String, Tag, Text
 from pybtex.style import FormattedBibliography, FormattedEntry
 from pybtex.style.formatting import BaseStyle
-from pybtex.style.template import first_of, join, node, sentence, words
+from pybtex.style.template import first_of, join, node, sentence
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from pybtex.database import BibliographyData, Entry, Person
+    from pybtex.richtext import BaseText
 
-__all__ = ["VancouverStyle", "family_names", "has_others"]
+__all__ = ["VancouverStyle", "abbreviate_pages", "family_names", "has_others"]
 
 # --- LaTeX to rich text -------------------------------------------------------------------------
 
@@ -51,7 +53,7 @@ def _leftovers(match: re.Match[str]) -> str:
         return _WORDS.get(name, "")
     if symbol is None:  # a lone trailing backslash, e.g. from "\{x\}" split at the brace
         return ""
-    return _SYMBOLS.get(symbol, symbol if symbol in "$&%#_{}" else "")
+    return _SYMBOLS.get(symbol, symbol if symbol in "$&%#_" else "")
 
 
 def _clean_string(text: str) -> str:
@@ -61,7 +63,10 @@ def _clean_string(text: str) -> str:
 def _accented(command: str, inner: list) -> list:
     # latexcodec decodes \'\i but not \'{\i}: retry with the bare letter.
     letter = "".join(str(part) for part in inner).replace("ı", "i").replace("ȷ", "j")
-    decoded = codecs.decode(f"\\{command}{letter}", "ulatex")
+    try:
+        decoded = codecs.decode(f"\\{command}{letter}", "ulatex")
+    except ValueError:
+        return inner
     return [String(decoded)] if "\\" not in decoded else inner
 
 
@@ -105,12 +110,13 @@ def _decode(latex: str) -> Text:
     """LaTeX field text as pybtex rich text: Unicode, braces kept only as Protected."""
     if not _LATEX_HINT.search(latex):
         return Text(latex)
+    # Text.from_latex, minus its final Text(): that merges "\\href{url}{text}" into one group.
     try:
-        parsed = Text.from_latex(latex)
+        parts = list(LaTeXParser(codecs.decode(latex, "ulatex")).iter_string_parts())
     except (PybtexError, ValueError):  # unbalanced braces or a lone "\\" in a hand-made Entry
         text = codecs.decode(latex, "ulatex", "ignore")
         return Text(_clean_string(text.replace("{", "").replace("}", "")))
-    return Text(*_clean(parsed.parts))
+    return Text(*_clean(parts))
 
 
 def _plain(latex: str) -> str:
@@ -226,10 +232,7 @@ def _iso_date(value: str) -> str:
         return " ".join(part for part in first if part)
     if last[0] != first[0]:
         return "-".join(" ".join(p for p in d if p) for d in (first, last))
-    if last[1] != first[1]:
-        tail = " ".join(p for p in last[1:] if p)
-    else:
-        tail = last[2]
+    tail = " ".join(p for p in last[1:] if p) if last[1] != first[1] else last[2]
     return f"{' '.join(p for p in first if p)}-{tail}" if tail else " ".join(first[:2])
 
 
@@ -268,7 +271,7 @@ def _page_range(pages: str) -> str:
 
 def abbreviate_pages(pages: str) -> str:
     """NLM page ranges: 1062--1064 -> 1062-4, 123--145 -> 123-45, 99--101 -> 99-101."""
-    return ", ".join(_page_range(part) for part in pages.split(","))
+    return ", ".join(_page_range(part) for part in pages.split(",") if part.strip())
 
 
 _SUPPLEMENT = re.compile(r"\bSuppl(?:ement|\.)?(?=\s|$)\s*", re.IGNORECASE)
@@ -305,12 +308,13 @@ def _edition(value: str) -> str:
             number % 10, "th")
         value = f"{number}{suffix}"
     value = _EDITIONS.get(value.lower(), value)
-    return value if value.lower().endswith(("ed", "edition")) else f"{value} ed"
+    return value if re.search(r"\bed(?:ition)?$", value, re.IGNORECASE) else f"{value} ed"
 
 
 # --- identifiers -----------------------------------------------------------------------------
 
-_DOI = re.compile(r"10\.\d+/\S+")
+_DOI = re.compile(r"10\.[0-9]+/\S+")
+_PMID = re.compile(r"[0-9]+")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _HTTP = re.compile(r"https?://", re.IGNORECASE)
 
@@ -360,18 +364,22 @@ def persons(children, context, *roles):
     return Text(", ".join(names))
 
 
+_THESES = {"phdthesis": "dissertation", "mastersthesis": "master's thesis",
+           "mathesis": "master's thesis"}
+
+
 @node
 def title(children, context, name="title", kind=""):
-    """The title exactly as written, followed by "[Internet]" or a thesis type."""
-    text = field(name).format_data(context)
-    entry = context["entry"]
+    """The title exactly as written (never re-cased), then "[Internet]" or the thesis type."""
+    value = _find(context, name)
+    if not value:
+        return Text()
+    text = _decode(value)
     if kind == "internet" and _find(context, "url"):
-        return words[text, "[Internet]"].format_data(context) if text else text
+        return Text(text, " [Internet]")
     if kind == "thesis":
-        thesis = _plain(_find(context, "type")) or entry.type
-        label = {"phdthesis": "dissertation", "mastersthesis": "master's thesis",
-                 "mathesis": "master's thesis", "thesis": "thesis"}.get(thesis, thesis)
-        return words[text, f"[{label}]"].format_data(context) if text else text
+        thesis = _plain(_find(context, "type")) or context["entry"].type
+        return Text(text, f" [{_THESES.get(thesis.lower(), thesis)}]")
     return text
 
 
@@ -430,26 +438,27 @@ def prefixed(children, context, prefix):
     return Text(prefix, " ", text) if text else text
 
 
+def _link(url: str | None, shown: str) -> BaseText:
+    """A link only for a checked URL; anything else is shown as decoded text."""
+    return HRef(url, shown) if url else String(_plain(shown))
+
+
 @node
 def links(children, context, always_url=False):
     """"Available from: URL", then "doi: ..." and "PMID: ...", linked only when well-formed."""
-    entry, bib_data = context["entry"], context.get("bib_data")
-    doi = _doi(entry, bib_data)
-    parts = []
+    doi = _doi(context["entry"], context.get("bib_data"))
     url = _raw(_find(context, "url"))
+    pmid = _raw(_find(context, "pmid", "pubmed"))
+    parts = []
     if url and (always_url or not _DOI.fullmatch(doi)):  # a DOI is the lasting link
-        shown = HRef(url, url) if _HTTP.match(url) else String(_plain(url))
-        parts.append(Text("Available from: ", shown))
+        parts.append(Text("Available from: ", _link(_HTTP.match(url) and url, url)))
     identifiers = []
     if doi:
-        shown = HRef("https://doi.org/" + quote(doi, safe="/:;()._-"), doi) if _DOI.fullmatch(
-            doi) else String(_plain(doi))
-        identifiers.append(Text("doi: ", shown))
-    pmid = _raw(_find(context, "pmid", "pubmed"))
+        doi_url = "https://doi.org/" + quote(doi, safe="/:;()._-")
+        identifiers.append(Text("doi: ", _link(_DOI.fullmatch(doi) and doi_url, doi)))
     if pmid:
-        shown = HRef(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/", pmid) if pmid.isdigit() else (
-            String(_plain(pmid)))
-        identifiers.append(Text("PMID: ", shown))
+        pmid_url = f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+        identifiers.append(Text("PMID: ", _link(_PMID.fullmatch(pmid) and pmid_url, pmid)))
     if identifiers:
         parts.append(Text(". ").join(identifiers))
     return Text(" ").join(parts)
@@ -532,7 +541,7 @@ class VancouverStyle(BaseStyle):
     def __init__(self, max_authors: int = 6, truncate_authors: int = 3, **kwargs) -> None:
         super().__init__(**kwargs)
         if not 1 <= truncate_authors <= max_authors:
-            msg = f"need 1 <= truncate_authors <= max_authors, got {truncate_authors}, {max_authors}"
+            msg = f"need 1 <= truncate_authors ({truncate_authors}) <= max_authors ({max_authors})"
             raise ValueError(msg)
         self.max_authors = max_authors
         self.truncate_authors = truncate_authors
