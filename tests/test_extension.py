@@ -16,14 +16,17 @@ class Recorder:
 
 def convert(source, **options):
     recorder = Recorder()
-    extensions = [CitationExtension(recorder, **options), "toc", "tables", "footnotes", "fenced_code"]
+    extension = CitationExtension(recorder, **options)
+    extensions = [extension, "toc", "tables", "footnotes", "fenced_code"]
     html = markdown.Markdown(extensions=extensions).convert(source)
     groups, bibliography = recorder.pages[-1]
     return html, [group.keys for group in groups], bibliography
 
 
 def test_citations_become_numbered_placeholders_in_reading_order():
-    html, keys, _ = convert("- one [@b]\n    - nested @c\n\nPara [@a; @b] and @d.\n\n| x |\n|---|\n| [@e] |")
+    html, keys, _ = convert(
+        "- one [@b]\n    - nested @c\n\nPara [@a; @b] and @d.\n\n| x |\n|---|\n| [@e] |"
+    )
     assert keys == [("b",), ("c",), ("a", "b"), ("d",), ("e",)]
     for n in range(1, 6):
         assert f'<bibcite-cite data-n="{n}"></bibcite-cite>' in html
@@ -58,7 +61,9 @@ def test_a_citation_inside_link_text_stays_text():
 def test_reference_heading_is_appended_and_in_the_toc():
     md = markdown.Markdown(extensions=[CitationExtension(Recorder()), "toc"])
     html = md.convert("# Page\n\nText [@a].")
-    assert html.endswith('<h2 id="references">References</h2>\n<bibcite-references></bibcite-references>')
+    assert html.endswith(
+        '<h2 id="references">References</h2>\n<bibcite-references></bibcite-references>'
+    )
     assert [entry["name"] for entry in md.toc_tokens[0]["children"]] == ["References"]
 
 
@@ -78,3 +83,12 @@ def test_bibliography_marker_in_code_is_only_text():
     html, _, bibliography = convert("```\n<!-- bibcite:bibliography -->\n```")
     assert bibliography is None
     assert "&lt;!-- bibcite:bibliography --&gt;" in html
+
+
+def test_escapes_and_code_spans_in_prefixes_and_locators_are_plain_text():
+    recorder = Recorder()
+    md = markdown.Markdown(extensions=[CitationExtension(recorder)])
+    md.convert("[see \\*this\\* and `code` @a, p. \\_4] and @b [`x`]")
+    (first, second), _ = recorder.pages[-1]
+    assert (first.items[0].prefix, first.items[0].locator) == ("see *this* and code", "p. _4")
+    assert second.items[0].locator == "x"

@@ -21,7 +21,7 @@ from bibcite.log import Problem
 
 # Where each entry starts: `@article{key,` — a cheap index for line numbers, which pybtex
 # does not keep for entries.
-_ENTRY_HEAD = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^\s,]+)[ \t]*,", re.MULTILINE)
+_ENTRY_HEAD = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(]\s*([^\s,]+)\s*,", re.MULTILINE)
 _NOT_ENTRIES = {"string", "preamble", "comment"}
 
 
@@ -72,13 +72,16 @@ def load(paths: Sequence[str], *, encoding: str = "utf-8", base_dir: str = "") -
                 parser.parse_string(text)
             except PybtexError as error:  # unrecoverable for this file
                 captured.append(error)
-        problems += [_problem(error, file.shown, heads) for error in captured]
+        where = _Where(file.shown, text, heads, parser.data.entries, dict(sources))
+        problems += [_problem(error, where) for error in captured]
         for key, line in heads:
-            sources.setdefault(key, Source(file.shown, line))
+            sources.setdefault(key.lower(), Source(file.shown, line))
     data: BibliographyData = parser.data
     return Bibliography(
         entries=MappingProxyType(dict(data.entries)),
-        sources=MappingProxyType({key: sources[key] for key in data.entries if key in sources}),
+        sources=MappingProxyType(
+            {key: sources[key.lower()] for key in data.entries if key.lower() in sources}
+        ),
         problems=tuple(problems),
         fingerprint=fingerprint(files, encoding),
         files=tuple(file.path for file in files),
@@ -94,8 +97,12 @@ def fingerprint(files: Sequence[_File], encoding: str) -> str:
 
 def _read(path: str, base_dir: str) -> _File:
     shown = os.path.relpath(path, base_dir) if base_dir else path
-    with open(path, "rb") as stream:
-        return _File(path=path, shown=shown, data=stream.read())
+    try:
+        with open(path, "rb") as stream:
+            return _File(path=path, shown=shown, data=stream.read())
+    except OSError as error:  # a failed read() names no file: name it for the message
+        error.filename = error.filename or path
+        raise
 
 
 def _decode(file: _File, encoding: str, problems: list[Problem]) -> str | None:
@@ -143,10 +150,37 @@ def _line_of(key: str, heads: list[tuple[str, int]], occurrence: int = 1) -> int
     return lines[occurrence - 1] if len(lines) >= occurrence else None
 
 
+@dataclass(frozen=True)
+class _Where:
+    """What a message about one file needs: its text, entry heads, and what was parsed before."""
+
+    shown: str
+    text: str
+    heads: list[tuple[str, int]]
+    entries: Mapping[str, Entry]  # pybtex's (case-insensitive) entries after parsing the file
+    earlier: Mapping[str, Source]  # lower-cased key -> source, from the files before this one
+    repeats: dict[str, int] = field(default_factory=dict)  # lower-cased key -> repeats so far
+
+    def line_at(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
+    def field_line(self, key: str, name: str) -> int | None:
+        """The line of the second `name =` in entry `key` (the first when it appears once)."""
+        start = _line_of(key, self.heads)
+        if start is None:
+            return None
+        later = [line for _, line in self.heads if line > start]
+        lines = self.text.splitlines()[start - 1 : (later[0] - 1 if later else None)]
+        field = re.compile(rf"^[ \t]*(?:@[^,]*,)?[ \t]*{re.escape(name)}[ \t]*=", re.IGNORECASE)
+        found = [start + index for index, text in enumerate(lines) if field.match(text)]
+        return found[1] if len(found) > 1 else start
+
+
 _REPEATED = re.compile(r"repeated bibliography entry: (.+)$")
 
 
-def _problem(error: Exception, shown: str, heads: list[tuple[str, int]]) -> Problem:
+def _problem(error: Exception, where: _Where) -> Problem:
+    shown, heads = where.shown, where.heads
     if isinstance(error, UndefinedMacro):
         return Problem(
             "undefined_macro",
@@ -156,34 +190,63 @@ def _problem(error: Exception, shown: str, heads: list[tuple[str, int]]) -> Prob
             f"define it with @string{{{error.args[0]} = \"...\"}} or put the value in braces",
         )
     if isinstance(error, PybtexSyntaxError):
-        return Problem(
-            "bibfile_error",
-            shown,
-            error.lineno,
-            f"BibTeX syntax error: {error.args[0]}; the entry is skipped",
-            "check the braces, quotes and commas of the entry on this line",
-        )
+        return _syntax_problem(error, where)
     if isinstance(error, DuplicateField):
         key, name = _duplicate_field(str(error))
         return Problem(
             "duplicate_field",
             shown,
-            _line_of(key, heads),
+            where.field_line(key, name),
             f"entry '{key}' has the field '{name}' twice; the first one is used",
             "delete one of them",
         )
     repeated = _REPEATED.search(str(error))
     if repeated:
         key = repeated[1]
-        line = _line_of(key, heads, 2) or _line_of(key, heads)
+        # pybtex reports each repeat in file order: the n-th is the key's (n+1)-th head in this
+        # file, or its n-th when an earlier file holds the first entry.
+        count = where.repeats[key.lower()] = where.repeats.get(key.lower(), 0) + 1
+        first = where.earlier.get(key.lower())
+        if first is None:
+            first_line = _line_of(key, heads)
+            line = _line_of(key, heads, count + 1) or first_line
+            first_at = f"on line {first_line}"
+        else:
+            line = _line_of(key, heads, count)
+            first_at = f"at {first.path}:{first.line}"
         return Problem(
             "duplicate_key",
             shown,
             line,
-            f"the key '{key}' is used by another entry already; this one is ignored",
+            f"the key '{key}' is already used by the entry {first_at} (keys ignore case); "
+            "this entry is ignored",
             "give one of the two entries another key",
         )
     return Problem("bibfile_error", shown, None, str(error), "fix the .bib file")
+
+
+# An entry's head as pybtex reads it, white space (new lines too) allowed around the key.
+_COMMAND_HEAD = re.compile(r"@\s*\w+\s*[{(]\s*([^\s,}]+)")
+
+
+def _syntax_problem(error: PybtexSyntaxError, where: _Where) -> Problem:
+    # pybtex notices a fault where parsing cannot go on, often lines after the real slip (an
+    # unclosed brace); the entry it was reading started at `command_start`.
+    start = error.error_context_info[0]
+    start_line = where.line_at(start)
+    head = _COMMAND_HEAD.match(where.text, start)
+    if head is not None and head[1] in where.entries:
+        key = head[1]
+        what = f"in entry '{key}' (line {start_line}): {error.args[0]}; the entry may be incomplete"
+    else:
+        what = f"in the entry starting on line {start_line}: {error.args[0]}; the entry is skipped"
+    return Problem(
+        "bibfile_error",
+        where.shown,
+        error.lineno,
+        f"BibTeX syntax error {what}",
+        "check the braces, quotes and commas of that entry",
+    )
 
 
 _DUPLICATE_FIELD = re.compile(r"entry with key (.+) has a duplicate (.+) field")
@@ -201,7 +264,9 @@ class BibliographyCache:
     def __init__(self) -> None:
         self._last: Bibliography | None = None
 
-    def get(self, paths: Sequence[str], *, encoding: str, base_dir: str) -> tuple[Bibliography, bool]:
+    def get(
+        self, paths: Sequence[str], *, encoding: str, base_dir: str
+    ) -> tuple[Bibliography, bool]:
         """Return the snapshot and whether it was reused."""
         files = [_read(path, base_dir) for path in paths]
         key = fingerprint(files, encoding)

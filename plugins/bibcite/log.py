@@ -19,7 +19,7 @@ log = get_plugin_logger("bibcite")
 class Problem:
     """An author-facing problem. `category` is one of a fixed vocabulary, e.g. `key_not_found`,
     `bibfile_error`, `duplicate_key`, `duplicate_field`, `undefined_macro`, `missing_field`,
-    `encoding_error`, `style_error`."""
+    `encoding_error`, `style_error`, `duplicate_marker`."""
 
     category: str
     where: str

@@ -42,21 +42,44 @@ class CitationRegistry:
         self._current: PageCitations | None = None
 
     def start_page(self, src_uri: str, markdown: str, *, shown: str = "") -> None:
-        self._current = self.pages[src_uri] = PageCitations(markdown=markdown, shown=shown or src_uri)
+        page = PageCitations(markdown=markdown, shown=shown or src_uri)
+        self._current = self.pages[src_uri] = page
 
     def record_page(self, groups: list[CitationGroup], *, bibliography: str | None) -> None:
         if self._current is None:  # Markdown rendered outside a page (e.g. another plugin)
             return
         self._current.groups = groups
         self._current.bibliography = bibliography
+        # One conversion per page: Markdown another plugin renders later with the site's
+        # extensions (a template filter, an excerpt) must not replace this page's record.
+        self._current = None
 
     def keep_only(self, src_uris: Collection[str]) -> None:
         """Drop pages that no longer exist (a `serve --dirty` rebuild keeps the others' records)."""
         for src_uri in [uri for uri in self.pages if uri not in src_uris]:
             del self.pages[src_uri]
 
-    def bibliography_page(self) -> str | None:
-        return next((uri for uri, page in self.pages.items() if page.bibliography), None)
+    def bibliography_page(self, nav_order: Sequence[str] = ()) -> str | None:
+        """The page holding the bibliography marker (the first along the nav if several do)."""
+        return next(iter(self._marker_pages(nav_order)), None)
+
+    def _marker_pages(self, nav_order: Sequence[str]) -> list[str]:
+        return [uri for uri in self.ordered(nav_order) if self.pages[uri].bibliography]
+
+    def extra_markers(self, nav_order: Sequence[str]) -> list[Problem]:
+        """A bibliography marker on a second page is left empty: say so."""
+        pages = self._marker_pages(nav_order)
+        return [
+            Problem(
+                "duplicate_marker",
+                self.pages[uri].shown,
+                _line_of_marker(self.pages[uri].markdown),
+                f"a second bibliography marker; the bibliography is placed in "
+                f"{self.pages[pages[0]].shown} only",
+                "remove one of the two markers",
+            )
+            for uri in pages[1:]
+        ]
 
     def ordered(self, nav_order: Sequence[str]) -> list[str]:
         in_nav = [uri for uri in nav_order if uri in self.pages]
@@ -126,7 +149,15 @@ def _unknown(key: str, page: PageCitations, known: Collection[str]) -> Problem:
 
 
 def locate(markdown: str, key: str) -> int | None:
-    """The first line where `@key` (or `@{key}`) is written."""
-    pattern = re.compile(rf"@(?:\{{{re.escape(key)}\}}|{re.escape(key)}(?![\w]))")
+    """The first line where `@key` (or `@{key}`) is written: not in an e-mail address or after
+    `\\`, and not the start of a longer key (`@doe` is not found in `@doe:2005`)."""
+    pattern = re.compile(
+        rf"(?<![\w\\])@(?:\{{{re.escape(key)}\}}|{re.escape(key)}(?!\w|[:.#$%&+?<>~/-]\w))"
+    )
     match = pattern.search(markdown)
+    return markdown.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _line_of_marker(markdown: str) -> int | None:
+    match = re.search(r"<!--\s*bibcite:bibliography", markdown)
     return markdown.count("\n", 0, match.start()) + 1 if match else None

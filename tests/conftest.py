@@ -1,0 +1,169 @@
+"""Shared fixtures: tiny MkDocs sites written into a temporary folder and built in-process the way
+`mkdocs build` does it (load_config, `startup`, build, `shutdown`), with the plugin's log records.
+
+A test site's theme renders only `{{ page.content }}`, so a page's built HTML is exactly what the
+Markdown and the plugin produced, with no theme around it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+
+DATA = Path(__file__).parent / "data"
+LOGGER = "mkdocs.plugins.bibcite"
+
+
+@dataclass
+class Site:
+    """A test site on disk: `write` it, `build` it (as often as a test needs), read its pages."""
+
+    root: Path
+    config: dict = field(default_factory=dict)
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    def write(self, pages: Mapping[str, str], bib: Mapping[str, str | bytes]) -> None:
+        (self.root / "theme").mkdir(parents=True, exist_ok=True)
+        (self.root / "theme" / "main.html").write_text("{{ page.content }}")
+        for name, text in pages.items():
+            path = self.root / "docs" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        for name, content in bib.items():
+            path = self.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        self.config_file.write_text(yaml.safe_dump(self.config, allow_unicode=True))
+
+    def load(self, *, strict: bool = True, **overrides) -> MkDocsConfig:
+        return load_config(str(self.config_file), strict=strict, **overrides)
+
+    def html(self, page: str) -> str:
+        """The built HTML of a page given by its source name (`index.md`, `sub/a.md`)."""
+        stem = page.removesuffix(".md")
+        built = "index.html" if stem == "index" else f"{stem}/index.html"
+        return (self.root / "site" / built).read_text(encoding="utf-8")
+
+
+@dataclass
+class Result:
+    """One build: the plugin's log lines (`LEVEL: message`) and the strict-mode abort, if any."""
+
+    site: Site
+    messages: list[str]
+    error: Abort | None
+
+    def html(self, page: str) -> str:
+        return self.site.html(page)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [m.removeprefix("WARNING: ") for m in self.messages if m.startswith("WARNING: ")]
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname}: {record.getMessage()}")
+
+
+def capture_plugin_log() -> tuple[_Records, Callable[[], None]]:
+    """Start collecting the plugin's records (debug included); returns the handler and a stop."""
+    handler = _Records()
+    logger = logging.getLogger(LOGGER)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def stop() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    return handler, stop
+
+
+def build_once(config: MkDocsConfig, **build_options) -> tuple[list[str], Abort | None]:
+    """`build` as `mkdocs build` runs it, after `startup` and before `shutdown`."""
+    handler, stop = capture_plugin_log()
+    error = None
+    try:
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config, **build_options)
+        except Abort as abort:
+            error = abort
+        finally:
+            config.plugins.on_shutdown()
+    finally:
+        stop()
+    return [line for line in handler.lines if not line.startswith("DEBUG: ")], error
+
+
+def new_process() -> None:
+    """Forget plugin instances MkDocs keeps across `load_config` calls (serve's cache), so each
+    site is built by a fresh plugin, as a new `mkdocs build` process would."""
+    MkDocsConfig.plugins.plugin_cache.clear()
+
+
+def make_site(
+    root: Path,
+    pages: Mapping[str, str],
+    *,
+    bib: Mapping[str, str | bytes] | None = None,
+    options: Mapping[str, object] | None = None,
+    nav: list | None = None,
+    **config: object,
+) -> Site:
+    """Write a site: `pages` by name under docs/, `bib` files by path (default: refs.bib, the
+    tests' data file), the bibcite `options` (default: `bibliography: refs.bib`)."""
+    if bib is None:
+        bib = {"refs.bib": (DATA / "refs.bib").read_text(encoding="utf-8")}
+    plugin = {"bibliography": "refs.bib", **(options or {})}
+    settings = {
+        "site_name": "Test",
+        "theme": {"name": None, "custom_dir": "theme", "static_templates": []},
+        "plugins": [{"bibcite": plugin}],
+        **config,
+    }
+    if nav is not None:
+        settings["nav"] = nav
+    site = Site(root, settings)
+    site.write(pages, bib)
+    return site
+
+
+def build_site(root: Path, pages: Mapping[str, str], *, strict: bool = True, **kwargs) -> Result:
+    """Write a site into `root` and build it once with a fresh plugin."""
+    site = make_site(root, pages, **kwargs)
+    new_process()
+    messages, error = build_once(site.load(strict=strict))
+    return Result(site, messages, error)
+
+
+@pytest.fixture(scope="module")
+def site_builder(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Result]:
+    """`site_builder(name, pages, **make_site_options)` → Result, in a folder of its own."""
+
+    def run(name: str, pages: Mapping[str, str], **kwargs) -> Result:
+        return build_site(tmp_path_factory.mktemp(name), pages, **kwargs)
+
+    return run
+
