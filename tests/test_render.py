@@ -218,6 +218,18 @@ def test_an_entry_is_formatted_once(tmp_path):
     assert refs.get("a") is refs.get("a")
 
 
+def test_crossref_fields_are_inherited_and_not_reported_missing(tmp_path):
+    refs = formatter(
+        tmp_path,
+        "@inproceedings{part, author = {Doe, J.}, title = {A part}, crossref = {whole},"
+        " pages = {1--9}}\n"
+        "@proceedings{whole, title = {The Whole}, booktitle = {The Whole}, year = {2001},"
+        " publisher = {Pub}, address = {Porto}}\n",
+    )
+    assert refs.get("part").text == "Doe J. A part. In: The Whole. Porto: Pub; 2001. p. 1-9."
+    assert refs.take_problems() == []
+
+
 def test_a_style_without_a_template_for_the_type(tmp_path):
     refs = formatter(
         tmp_path,

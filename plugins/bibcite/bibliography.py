@@ -40,6 +40,7 @@ class Bibliography:
     problems: tuple[Problem, ...] = ()
     fingerprint: str = ""
     files: tuple[str, ...] = field(default=())
+    data: BibliographyData | None = None  # pybtex's own, for styles that follow crossrefs
 
     def where(self, key: str) -> str:
         source = self.sources.get(key)
@@ -85,6 +86,7 @@ def load(paths: Sequence[str], *, encoding: str = "utf-8", base_dir: str = "") -
         problems=tuple(problems),
         fingerprint=fingerprint(files, encoding),
         files=tuple(file.path for file in files),
+        data=data,
     )
 
 

@@ -48,7 +48,8 @@ class ReferenceFormatter:
     def take_problems(self) -> list[Problem]:
         """The problems of the entries used since the last call (remembered entries included,
         so each build reports them again)."""
-        problems = [problem for key in sorted(self._used) for problem in self._problems.get(key, ())]
+        used = sorted(self._used)
+        problems = [problem for key in used for problem in self._problems.get(key, ())]
         self._used.clear()
         return problems
 
@@ -56,18 +57,28 @@ class ReferenceFormatter:
         entry = self.bibliography.entries[key]
         missing = getattr(self.style, "missing_fields", None)
         if missing is not None:
-            self._warn_missing(key, list(missing(entry)))
+            self._warn_missing(key, list(missing(entry, bib_data=self.bibliography.data)))
         try:
-            text = self.style.format_entry(key, entry).text
+            text = self.style.format_entry(key, entry, bib_data=self.bibliography.data).text
         except FieldIsMissing as error:
             self._warn_missing(key, [error.field_name])
             text = Text(*_what_it_has(entry))
         except Exception as error:  # a third-party style failing must not stop the build
-            self._problems.setdefault(key, []).append(
-                self._problem("style_error", f"the style failed on entry '{key}': {error}", "", key)
-            )
+            self._problems.setdefault(key, []).append(self._style_failed(key, entry, error))
             text = Text(*_what_it_has(entry))
-        return Reference(key=key, html=text.render(_HTML), text=text.render(_TEXT), label=_label(entry))
+        html, plain = text.render(_HTML), text.render(_TEXT)
+        return Reference(key=key, html=html, text=plain, label=_label(entry))
+
+    def _style_failed(self, key: str, entry, error: Exception) -> Problem:
+        style = self.signature[1]
+        if isinstance(error, AttributeError) and f"format_{entry.type}" in str(error):
+            # pybtex's own styles know only BibTeX's standard entry types.
+            what = f"the style '{style}' has no template for @{entry.type} entries like '{key}'"
+            fix = "use a standard entry type (article, book, inproceedings, misc, ...)"
+        else:
+            what = f"the style '{style}' failed on entry '{key}': {error}"
+            fix = "check the entry's fields, or choose another style"
+        return self._problem("style_error", f"{what}; its reference shows what it has", fix, key)
 
     def _warn_missing(self, key: str, fields: list[str]) -> None:
         if fields:
@@ -97,7 +108,7 @@ def _what_it_has(entry) -> list[str]:
     for name in ("title", "journal", "booktitle", "year"):
         if name in entry.fields:
             parts.append(Text.from_latex(entry.fields[name]).render(_TEXT) + ". ")
-    return parts or [entry.key]
+    return [*parts[:-1], parts[-1].rstrip()] if parts else [entry.key]
 
 
 def _label(entry) -> str:
