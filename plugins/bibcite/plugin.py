@@ -12,14 +12,18 @@ from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.utils import get_relative_url
 
-from bibcite import log
+from bibcite import assets, log, publish, table_registry
 from bibcite.bibliography import BibliographyCache
 from bibcite.config import BibciteConfig
 from bibcite.extension import CitationExtension
 from bibcite.formatting import ReferenceFormatter
 from bibcite.registry import CitationRegistry
 from bibcite.resolve import Options, PageInfo, ResolvedSite
+from bibcite.table import BibCatalog
+from bibcite.table_block import TableExtension
+from bibcite.table_registry import TableRegistry
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -35,7 +39,9 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
         self.cache = BibliographyCache()  # survives `mkdocs serve` rebuilds
         self.formatter: ReferenceFormatter | None = None
         self.registry = CitationRegistry()
+        self.tables = TableRegistry()  # the literature tables of each page
         self.site: ResolvedSite | None = None
+        self.publisher: publish.Publisher | None = None
         self.nav_order: list[str] = []
         self.dirty = False
 
@@ -52,14 +58,28 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
                 self.config.bibliography, encoding=self.config.encoding, base_dir=base_dir
             )
         except OSError as error:
-            raise PluginError(f"bibcite: cannot read {error.filename}: {error.strerror}") from None
+            shown = os.path.relpath(str(error.filename), base_dir or os.curdir)
+            raise PluginError(
+                f"bibcite: cannot read {shown}: {error.strerror} — "
+                "check the file named by the bibcite option 'bibliography'"
+            ) from None
         log.log.debug("bibliography %s", "up to date (reused)" if reused else "parsed")
         log.report(bibliography.problems)
         self.formatter = self._formatter(bibliography)
         self.registry = CitationRegistry() if not self.dirty else self.registry
         heading = self.config.references_heading if self.config.per_page_references else None
-        config.markdown_extensions.append(CitationExtension(self.registry, references_heading=heading))
+        citations = CitationExtension(self.registry, references_heading=heading)
+        config.markdown_extensions.append(citations)
+        self.tables = TableRegistry() if not self.dirty else self.tables
+        catalog = BibCatalog(self.formatter)
+        config.markdown_extensions.append(TableExtension(self.tables, citations, catalog, base_dir))
+        assets.link(config)
         return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.config.enabled:
+            assets.add(files, config)
+        return files
 
     def _formatter(self, bibliography) -> ReferenceFormatter:
         options = {}
@@ -76,11 +96,13 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
         if self.config.enabled:
             self.nav_order = [page.file.src_uri for page in nav.pages]
             self.registry.keep_only({file.src_uri for file in files.documentation_pages()})
+            self.tables.keep_only({file.src_uri for file in files.documentation_pages()})
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
         if self.config.enabled:
             shown = os.path.relpath(page.file.abs_src_path or page.file.src_uri, os.path.dirname(config.config_file_path or ""))
             self.registry.start_page(page.file.src_uri, markdown, shown=shown)
+            self.tables.start_page(page.file.src_uri, markdown, shown=shown)
 
     # Early, so that other plugins' on_env (and search) see numbered pages.
     @event_priority(50)
@@ -94,20 +116,45 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
         options = Options(self.config.numbering, self.config.per_page_references)
         self.site = ResolvedSite(self.registry, self.formatter, pages, self.nav_order, options)
         log.report(self.site.problems())
+        self.tables.number(self.nav_order)  # literature tables: Table 1..N along the nav
+        log.report(self.tables.problems())
+        for file in files.documentation_pages():  # so links to #table-N pass anchor validation
+            if file.page is not None and file.page.present_anchor_ids is not None:
+                file.page.present_anchor_ids |= self.tables.anchor_ids(file.src_uri)
+        self.publisher = publish.from_site(
+            self.site, self.config, site_url=config.site_url or "",
+            config_file=config.config_file_path,
+        )
+        log.report(self.publisher.problems())
 
     # Before search (priority 0) indexes the page, so references are searchable.
     @event_priority(50)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         if self.config.enabled and self.site is not None and page.content is not None:
             page.content = self.site.fill(page.file.src_uri, page.content)
+            page.content = self.tables.fill(
+                page.file.src_uri, page.content, lambda path: get_relative_url(path, page.url)
+            )
+            if self.publisher is not None:  # "Cite this" and download links at their markers
+                page.content = self.publisher.fill(page.file.src_uri, page.content)
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.config.enabled and self.publisher is not None:  # scholarly metadata in <head>
+            return self.publisher.head(page.file.src_uri, output)
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.formatter is not None:
             log.report(self.formatter.take_problems())
+            table_registry.write(self.tables.downloads(BibCatalog(self.formatter)), config.site_dir)
+        if self.config.enabled and self.publisher is not None:  # .bib and .ris downloads
+            publish.write(self.publisher.files(), config.site_dir)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         if self.config.enabled:
             for path in self.config.bibliography:
+                server.watch(path)
+            for path in self.tables.data_files():  # the literature tables' CSV files
                 server.watch(path)
         return server

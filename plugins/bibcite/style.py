@@ -119,8 +119,12 @@ def _decode(latex: str) -> Text:
     return Text(*_clean(parts))
 
 
-def _plain(latex: str) -> str:
+def plain_text(latex: str) -> str:
+    """A BibTeX field as plain Unicode text (cached: the same strings recur across entries)."""
     return str(_decode(latex))
+
+
+_plain = plain_text
 
 
 # --- field and person lookup (with crossref inheritance) -----------------------------------------

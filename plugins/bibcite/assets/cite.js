@@ -1,0 +1,59 @@
+/* bibcite: the "Copy citation" button of the "Cite this" block.
+ *
+ * The button (hidden without JavaScript) copies the text of the element its data-bibcite-copy
+ * names, and says so in the block's status line (read out by screen readers). One listener on
+ * the document, so pages loaded by Material's instant navigation work too.
+ */
+(function () {
+  "use strict";
+
+  function reveal() {
+    document.querySelectorAll("button[data-bibcite-copy]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  function say(button, message) {
+    var status = button.parentNode.querySelector(".bibcite-copy-status");
+    if (status) status.textContent = message;
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var done = document.execCommand("copy");
+      area.remove();
+      if (done) resolve();
+      else reject(new Error("copy refused"));
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-bibcite-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-bibcite-copy"));
+    if (!source) return;
+    var text = source.textContent.replace(/\s+/g, " ").trim();
+    copy(text).then(
+      function () { say(button, "Citation copied to the clipboard."); },
+      function () { say(button, "Could not copy: select the citation and copy it by hand."); }
+    );
+  });
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(reveal);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", reveal);
+  } else {
+    reveal();
+  }
+})();
