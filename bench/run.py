@@ -1,0 +1,172 @@
+"""The build benchmark: MkDocs with no citation plugin (the floor), with bibcite (cold: no cache;
+warm: a new process with the cache from the run before), and with mkdocs-bibtex 4.4 (the peer),
+alternating, on the same synthetic sites; prints median wall time, peak memory and overheads.
+
+    python bench/run.py [--repeat 3] [--scales 1,2,4] [--entries 5000 --pages 200 --per-page 10]
+
+mkdocs-bibtex goes into a virtual environment of its own under bench/.peer-venv, so the
+project's own environment never holds it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generate import write_site
+
+HERE = Path(__file__).resolve().parent
+PEER = "mkdocs-bibtex==4.4.0"
+THEME = "mkdocs-material>=9.6,<10"
+PEER_VENV = HERE / ".peer-venv"
+
+BASE = """site_name: bench
+theme:
+  name: material
+  font: false
+markdown_extensions:
+  - footnotes
+nav:
+  - index.md
+{nav}
+plugins:
+  - search
+{plugin}
+"""
+PLUGINS = {
+    "floor": "",
+    "bibcite": "  - bibcite:\n      bibliography: refs.bib\n",
+    "peer": "  - bibtex:\n      bib_file: refs.bib\n",
+}
+
+
+def peer_python() -> str:
+    python = PEER_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", PEER, THEME], check=True)
+    return str(python)
+
+
+def write_configs(root: Path, names: list[str]) -> None:
+    nav = "\n".join(f"  - {name}" for name in names)
+    for label, plugin in PLUGINS.items():
+        (root / f"{label}.yml").write_text(BASE.format(nav=nav, plugin=plugin), encoding="utf-8")
+
+
+def build(python: str, root: Path, label: str, *, cold: bool) -> tuple[float, float]:
+    """One build in a new process: (wall seconds, peak resident MiB)."""
+    if cold:
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [python, "-m", "mkdocs", "build", "-q", "-f", str(root / f"{label}.yml"),
+               "-d", str(root / f"site-{label}")]
+    with tempfile.TemporaryFile("w+") as log:  # a file, not a pipe: a full pipe would block the build
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=root, stderr=log, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            log.seek(0)
+            raise SystemExit(f"{label} build failed:\n{log.read()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def measure(root: Path, repeat: int, python: str, peer: str) -> dict[str, list[tuple[float, float]]]:
+    runs: dict[str, list[tuple[float, float]]] = {"floor": [], "cold": [], "warm": [], "peer": []}
+    for _ in range(repeat):  # alternate, so drift in the machine's speed hits every row alike
+        runs["floor"].append(build(python, root, "floor", cold=False))
+        runs["cold"].append(build(python, root, "bibcite", cold=True))
+        runs["warm"].append(build(python, root, "bibcite", cold=False))
+        runs["peer"].append(build(peer, root, "peer", cold=False))
+    return runs
+
+
+def serve_rebuild(root: Path, python: str, label: str) -> float:
+    """Seconds MkDocs reports for the rebuild after one page is edited during `mkdocs serve`."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    port = {"floor": 8401, "bibcite": 8402}[label]
+    process = subprocess.Popen(
+        [python, "-m", "mkdocs", "serve", "-f", str(root / f"{label}.yml"), "-a", f"127.0.0.1:{port}"],
+        env=env, cwd=root, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        times = _built_times(process, 1)
+        page = root / "docs" / "page-0001.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+        times = _built_times(process, 1)
+        return times[-1]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _built_times(process: subprocess.Popen, count: int) -> list[float]:
+    found = []
+    deadline = time.monotonic() + 600
+    assert process.stderr is not None
+    while len(found) < count and time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            raise SystemExit("mkdocs serve stopped")
+        if "Documentation built in" in line:
+            found.append(float(line.rsplit("in", 1)[1].split()[0]))
+    return found
+
+
+def median(runs: list[tuple[float, float]], index: int) -> float:
+    return statistics.median(run[index] for run in runs)
+
+
+def report(scale: int, size: str, runs: dict[str, list[tuple[float, float]]], serve: dict[str, float]) -> None:
+    floor = median(runs["floor"], 0)
+    peer_overhead = median(runs["peer"], 0) - floor
+    print(f"\n### {scale}× ({size})\n")
+    print("| build | median wall (s) | × floor | overhead (s) | overhead ÷ peer's | peak memory (MiB) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, name in [("floor", "MkDocs, no citation plugin (floor)"), ("cold", "bibcite, no cache (cold)"),
+                        ("warm", "bibcite, cache from the run before (warm)"), ("peer", "mkdocs-bibtex 4.4 (peer)")]:
+        wall, memory = median(runs[label], 0), median(runs[label], 1)
+        overhead = wall - floor
+        ratio = f"{overhead / peer_overhead:.2f}" if label in ("cold", "warm") and peer_overhead > 0 else ""
+        print(f"| {name} | {wall:.2f} | {wall / floor:.2f} | {overhead:+.2f} | {ratio} | {memory:.0f} |")
+    if serve:
+        print(f"\n`mkdocs serve` rebuild after editing one page: floor {serve['floor']:.2f} s, "
+              f"bibcite {serve['bibcite']:.2f} s (MkDocs' own figure)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=5000)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--per-page", type=int, default=10)
+    parser.add_argument("--scales", default="1,2,4", help="multiples of entries and pages")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-serve", action="store_true", help="skip the serve-rebuild figure")
+    args = parser.parse_args()
+    python, peer = sys.executable, peer_python()
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.platform()}")
+    for scale in [int(s) for s in args.scales.split(",")]:
+        entries, pages = args.entries * scale, args.pages * scale
+        with tempfile.TemporaryDirectory(prefix="bibcite-bench-") as folder:
+            root = Path(folder)
+            names = write_site(root, entries=entries, pages=pages, per_page=args.per_page)
+            write_configs(root, names)
+            runs = measure(root, args.repeat, python, peer)
+            serve = {} if args.no_serve or scale != 1 else {
+                label: serve_rebuild(root, python, label) for label in ("floor", "bibcite")
+            }
+            report(scale, f"{entries} entries, {pages} pages, {args.per_page} citations a page", runs, serve)
+
+
+if __name__ == "__main__":
+    main()
