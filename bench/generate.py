@@ -10,17 +10,51 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-SURNAMES = ["Müller", "Gödel", "O'Brien", "Smith", "Nguyen", "García", "Kowalski", "Ødegård",
-            "Chen", "Dubois", "Rossi", "Andersson", "Novák", "Silva", "Tanaka", "Keyszer"]
-LATEX_SURNAMES = [r"M{\"u}ller", r"G{\"o}del", "O'Brien", "Smith", "Nguyen", r"Garc{\'\i}a",
-                  "Kowalski", r"{\O}deg{\aa}rd", "Chen", "Dubois", "Rossi", "Andersson",
-                  r"Nov{\'a}k", "Silva", "Tanaka", "Keyszer"]
-WORDS = ("mesenchymal stromal cells systemic sclerosis fibrosis infusion allogeneic donor "
-         "outcome trial cohort skin lung treatment severe progressive autologous "
-         "transplantation safety efficacy long-term").split()
+SURNAMES = [
+    "Müller",
+    "Gödel",
+    "O'Brien",
+    "Smith",
+    "Nguyen",
+    "García",
+    "Kowalski",
+    "Ødegård",
+    "Chen",
+    "Dubois",
+    "Rossi",
+    "Andersson",
+    "Novák",
+    "Silva",
+    "Tanaka",
+    "Keyszer",
+]
+LATEX_SURNAMES = [
+    r"M{\"u}ller",
+    r"G{\"o}del",
+    "O'Brien",
+    "Smith",
+    "Nguyen",
+    r"Garc{\'\i}a",
+    "Kowalski",
+    r"{\O}deg{\aa}rd",
+    "Chen",
+    "Dubois",
+    "Rossi",
+    "Andersson",
+    r"Nov{\'a}k",
+    "Silva",
+    "Tanaka",
+    "Keyszer",
+]
+WORDS = ["mesenchymal", "stromal", "cells", "systemic", "sclerosis", "fibrosis", "infusion", "allogeneic", "donor", "outcome", "trial", "cohort", "skin", "lung", "treatment", "severe", "progressive", "autologous", "transplantation", "safety", "efficacy", "long-term"]
 TITLE_WORDS = [*WORDS, "{CD137L}", "{MSC}", r"\emph{in~vitro}", r"caf{\'e}", "T--cell"]
-JOURNALS = [("Arthritis Rheum", "Arthritis and Rheumatism"), ("Ann Rheum Dis", None),
-            ("Leukemia", None), ("Ann Intern Med", None), ("Rheumatology (Oxford)", None)]
+JOURNALS = [
+    ("Arthritis Rheum", "Arthritis and Rheumatism"),
+    ("Ann Rheum Dis", None),
+    ("Leukemia", None),
+    ("Ann Intern Med", None),
+    ("Rheumatology (Oxford)", None),
+]
 
 
 def entry(rng: random.Random, index: int) -> tuple[str, str]:
@@ -33,20 +67,29 @@ def entry(rng: random.Random, index: int) -> tuple[str, str]:
     title = " ".join(rng.choice(TITLE_WORDS) for _ in range(rng.randint(6, 16)))
     title = title[0].upper() + title[1:]
     year = 1990 + index % 35
-    kind = rng.choices(["article", "book", "inproceedings", "incollection", "phdthesis", "misc"],
-                       weights=[70, 8, 8, 6, 4, 4])[0]
+    kind = rng.choices(
+        ["article", "book", "inproceedings", "incollection", "phdthesis", "misc"],
+        weights=[70, 8, 8, 6, 4, 4],
+    )[0]
     fields = [f"author = {{{authors}}}", f"title = {{{title}}}", f"year = {{{year}}}"]
     if kind == "article":
         journal, _ = rng.choice(JOURNALS)
         first = rng.randint(1, 2000)
-        fields += [f"journal = {{{journal}}}", f"volume = {{{rng.randint(1, 90)}}}",
-                   f"number = {{{rng.randint(1, 12)}}}", f"pages = {{{first}--{first + rng.randint(1, 30)}}}",
-                   f"month = {rng.choice(['jan', 'may', 'aug', 'nov'])}"]
+        fields += [
+            f"journal = {{{journal}}}",
+            f"volume = {{{rng.randint(1, 90)}}}",
+            f"number = {{{rng.randint(1, 12)}}}",
+            f"pages = {{{first}--{first + rng.randint(1, 30)}}}",
+            f"month = {rng.choice(['jan', 'may', 'aug', 'nov'])}",
+        ]
     elif kind in ("book", "phdthesis"):
         fields += ["publisher = {Springer}", "address = {Berlin}", "school = {University of Porto}"]
     elif kind in ("inproceedings", "incollection"):
-        fields += ["booktitle = {Proceedings of the Annual Meeting}", "publisher = {Elsevier}",
-                   f"pages = {{{rng.randint(1, 50)}--{rng.randint(51, 99)}}}"]
+        fields += [
+            "booktitle = {Proceedings of the Annual Meeting}",
+            "publisher = {Elsevier}",
+            f"pages = {{{rng.randint(1, 50)}--{rng.randint(51, 99)}}}",
+        ]
     else:
         fields += [f"url = {{https://example.org/{index}}}", "urldate = {2020-01-02}"]
     if rng.random() < 0.6:
@@ -57,8 +100,15 @@ def entry(rng: random.Random, index: int) -> tuple[str, str]:
 
 def citation(rng: random.Random, keys: list[str]) -> str:
     a, b = rng.choice(keys), rng.choice(keys)
-    return rng.choice([f"[@{a}]", f"[@{a}; @{b}]", f"[@{a}, p. {rng.randint(1, 99)}]",
-                       f"[see @{a}]", f"@{a} reported"])
+    return rng.choice(
+        [
+            f"[@{a}]",
+            f"[@{a}; @{b}]",
+            f"[@{a}, p. {rng.randint(1, 99)}]",
+            f"[see @{a}]",
+            f"@{a} reported",
+        ]
+    )
 
 
 def write_site(root: Path, *, entries: int, pages: int, per_page: int, seed: int = 1) -> list[str]:
@@ -77,7 +127,9 @@ def write_site(root: Path, *, entries: int, pages: int, per_page: int, seed: int
             " ".join(rng.choice(WORDS) for _ in range(25)) + " " + citation(rng, keys) + "."
             for _ in range(per_page)
         ]
-        (docs / name).write_text(f"# Page {page}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        (docs / name).write_text(
+            f"# Page {page}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8"
+        )
         names.append(name)
     (docs / "index.md").write_text("# Benchmark\n\nA synthetic site.\n", encoding="utf-8")
     return names

@@ -67,9 +67,20 @@ def build(python: str, root: Path, label: str, *, cold: bool) -> tuple[float, fl
     if cold:
         shutil.rmtree(root / ".cache", ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [python, "-m", "mkdocs", "build", "-q", "-f", str(root / f"{label}.yml"),
-               "-d", str(root / f"site-{label}")]
-    with tempfile.TemporaryFile("w+") as log:  # a file, not a pipe: a full pipe would block the build
+    command = [
+        python,
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(root / f"{label}.yml"),
+        "-d",
+        str(root / f"site-{label}"),
+    ]
+    with tempfile.TemporaryFile(
+        "w+"
+    ) as log:  # a file, not a pipe: a full pipe would block the build
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=root, stderr=log, text=True)
         _, status, usage = os.wait4(process.pid, 0)
@@ -80,7 +91,9 @@ def build(python: str, root: Path, label: str, *, cold: bool) -> tuple[float, fl
     return wall, usage.ru_maxrss / 1024
 
 
-def measure(root: Path, repeat: int, python: str, peer: str) -> dict[str, list[tuple[float, float]]]:
+def measure(
+    root: Path, repeat: int, python: str, peer: str
+) -> dict[str, list[tuple[float, float]]]:
     runs: dict[str, list[tuple[float, float]]] = {"floor": [], "cold": [], "warm": [], "peer": []}
     for _ in range(repeat):  # alternate, so drift in the machine's speed hits every row alike
         runs["floor"].append(build(python, root, "floor", cold=False))
@@ -95,8 +108,20 @@ def serve_rebuild(root: Path, python: str, label: str) -> float:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     port = {"floor": 8401, "bibcite": 8402}[label]
     process = subprocess.Popen(
-        [python, "-m", "mkdocs", "serve", "-f", str(root / f"{label}.yml"), "-a", f"127.0.0.1:{port}"],
-        env=env, cwd=root, stderr=subprocess.PIPE, text=True,
+        [
+            python,
+            "-m",
+            "mkdocs",
+            "serve",
+            "-f",
+            str(root / f"{label}.yml"),
+            "-a",
+            f"127.0.0.1:{port}",
+        ],
+        env=env,
+        cwd=root,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         times = _built_times(process, 1)
@@ -126,21 +151,37 @@ def median(runs: list[tuple[float, float]], index: int) -> float:
     return statistics.median(run[index] for run in runs)
 
 
-def report(scale: int, size: str, runs: dict[str, list[tuple[float, float]]], serve: dict[str, float]) -> None:
+def report(
+    scale: int, size: str, runs: dict[str, list[tuple[float, float]]], serve: dict[str, float]
+) -> None:
     floor = median(runs["floor"], 0)
     peer_overhead = median(runs["peer"], 0) - floor
     print(f"\n### {scale}× ({size})\n")
-    print("| build | median wall (s) | × floor | overhead (s) | overhead ÷ peer's | peak memory (MiB) |")
+    print(
+        "| build | median wall (s) | × floor | overhead (s) | overhead ÷ peer's | peak memory (MiB) |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for label, name in [("floor", "MkDocs, no citation plugin (floor)"), ("cold", "bibcite, no cache (cold)"),
-                        ("warm", "bibcite, cache from the run before (warm)"), ("peer", "mkdocs-bibtex 4.4 (peer)")]:
+    for label, name in [
+        ("floor", "MkDocs, no citation plugin (floor)"),
+        ("cold", "bibcite, no cache (cold)"),
+        ("warm", "bibcite, cache from the run before (warm)"),
+        ("peer", "mkdocs-bibtex 4.4 (peer)"),
+    ]:
         wall, memory = median(runs[label], 0), median(runs[label], 1)
         overhead = wall - floor
-        ratio = f"{overhead / peer_overhead:.2f}" if label in ("cold", "warm") and peer_overhead > 0 else ""
-        print(f"| {name} | {wall:.2f} | {wall / floor:.2f} | {overhead:+.2f} | {ratio} | {memory:.0f} |")
+        ratio = (
+            f"{overhead / peer_overhead:.2f}"
+            if label in ("cold", "warm") and peer_overhead > 0
+            else ""
+        )
+        print(
+            f"| {name} | {wall:.2f} | {wall / floor:.2f} | {overhead:+.2f} | {ratio} | {memory:.0f} |"
+        )
     if serve:
-        print(f"\n`mkdocs serve` rebuild after editing one page: floor {serve['floor']:.2f} s, "
-              f"bibcite {serve['bibcite']:.2f} s (MkDocs' own figure)")
+        print(
+            f"\n`mkdocs serve` rebuild after editing one page: floor {serve['floor']:.2f} s, "
+            f"bibcite {serve['bibcite']:.2f} s (MkDocs' own figure)"
+        )
 
 
 def main() -> None:
@@ -153,8 +194,10 @@ def main() -> None:
     parser.add_argument("--no-serve", action="store_true", help="skip the serve-rebuild figure")
     args = parser.parse_args()
     python, peer = sys.executable, peer_python()
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.platform()}")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}"
+    )
     for scale in [int(s) for s in args.scales.split(",")]:
         entries, pages = args.entries * scale, args.pages * scale
         with tempfile.TemporaryDirectory(prefix="bibcite-bench-") as folder:
@@ -162,10 +205,17 @@ def main() -> None:
             names = write_site(root, entries=entries, pages=pages, per_page=args.per_page)
             write_configs(root, names)
             runs = measure(root, args.repeat, python, peer)
-            serve = {} if args.no_serve or scale != 1 else {
-                label: serve_rebuild(root, python, label) for label in ("floor", "bibcite")
-            }
-            report(scale, f"{entries} entries, {pages} pages, {args.per_page} citations a page", runs, serve)
+            serve = (
+                {}
+                if args.no_serve or scale != 1
+                else {label: serve_rebuild(root, python, label) for label in ("floor", "bibcite")}
+            )
+            report(
+                scale,
+                f"{entries} entries, {pages} pages, {args.per_page} citations a page",
+                runs,
+                serve,
+            )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The safe HTML backend: everything escaped, links only to http(s)."""
 
 import pytest
-from bibcite.backend import SafeHtmlBackend, render_html, render_text
 from pybtex.richtext import HRef, Protected, Symbol, Tag, Text
+
+from bibcite.backend import SafeHtmlBackend, render_html, render_text
 
 HOSTILE = "<script>alert(\"x\")</script> & 'quoted'"
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;"

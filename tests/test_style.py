@@ -4,12 +4,13 @@ import time
 from pathlib import Path
 
 import pytest
-from bibcite.backend import render_html
-from bibcite.style import VancouverStyle, abbreviate_pages, family_names, has_others
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pybtex.database import Entry, Person, parse_file, parse_string
 from pybtex.plugin import find_plugin
+
+from bibcite.backend import render_html
+from bibcite.style import VancouverStyle, abbreviate_pages, family_names, has_others
 
 BIB = Path(__file__).parents[1] / "bibliography" / "references.bib"
 
