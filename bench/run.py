@@ -158,7 +158,8 @@ def report(
     peer_overhead = median(runs["peer"], 0) - floor
     print(f"\n### {scale}× ({size})\n")
     print(
-        "| build | median wall (s) | × floor | overhead (s) | overhead ÷ peer's | peak memory (MiB) |"
+        "| build | median wall (s) | × floor | overhead (s) | overhead ÷ peer's"
+        " | peak memory (MiB) |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for label, name in [
@@ -175,7 +176,8 @@ def report(
             else ""
         )
         print(
-            f"| {name} | {wall:.2f} | {wall / floor:.2f} | {overhead:+.2f} | {ratio} | {memory:.0f} |"
+            f"| {name} | {wall:.2f} | {wall / floor:.2f} | {overhead:+.2f} | {ratio}"
+            f" | {memory:.0f} |"
         )
     if serve:
         print(
@@ -195,7 +197,8 @@ def main() -> None:
     args = parser.parse_args()
     python, peer = sys.executable, peer_python()
     print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, "
         f"{platform.platform()}"
     )
     for scale in [int(s) for s in args.scales.split(",")]:
