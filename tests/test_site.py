@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 REPO = Path(__file__).resolve().parents[1]
 
 # What a site build reads: copied as a whole for the broken-link tests.
-SITE_INPUTS = ("mkdocs.yml", "docs", "bibliography")
+SITE_INPUTS = ("mkdocs.yml", "docs", "bibliography", "overrides")
 
 # The menu as mkdocs.yml gives it: (link text, source page), in reading order.
 NAV = [
@@ -294,7 +294,12 @@ def test_literature_table_compares_the_four_reports(pages: dict[str, BeautifulSo
     table = heading.find_next("table")
     assert table is not None, "no table after the #literature-table heading"
     text = squash(table.get_text(" "))
-    for report in ("Christopeit 2008", "Guiducci 2010", "Keyszer 2011", "This case (2013)"):
+    for report in (
+        "Christopeit et al. 2008",
+        "Guiducci et al. 2010",
+        "Keyszer et al. 2011",
+        "This case (2013)",
+    ):
         assert report in text
     assert "not reported" in text
     legend = table.find_next("p")

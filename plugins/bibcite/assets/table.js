@@ -1,0 +1,93 @@
+/* bibcite: sortable literature tables (tables rendered by the `literature-table` block).
+ *
+ * Each column heading becomes a button: click it, or press Enter or Space on it, to sort the
+ * rows by that column (again to reverse); the heading's aria-sort says how the table is sorted.
+ * "Not reported" cells always sort last. Without JavaScript the table reads in its default order.
+ */
+(function () {
+  "use strict";
+
+  var collator = new Intl.Collator(document.documentElement.lang || undefined, {
+    numeric: true,
+    sensitivity: "base",
+  });
+
+  function headings(table) {
+    return Array.prototype.slice.call(table.tHead.rows[0].cells);
+  }
+
+  function value(row, column) {
+    var cell = row.cells[column];
+    if (!cell) return { missing: true, text: "" };
+    var text = cell.getAttribute("data-sort") || cell.textContent || "";
+    return {
+      missing: cell.classList.contains("bibcite-not-reported"),
+      text: text.replace(/\s+/g, " ").trim(),
+    };
+  }
+
+  function compare(a, b) {
+    var x = parseFloat(a.text);
+    var y = parseFloat(b.text);
+    if (!isNaN(x) && !isNaN(y) && x !== y) return x - y;
+    return collator.compare(a.text, b.text);
+  }
+
+  function sort(table, column, direction) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.forEach(function (row, index) {
+      if (!row.hasAttribute("data-bibcite-order")) row.setAttribute("data-bibcite-order", index);
+    });
+    var sign = direction === "ascending" ? 1 : -1;
+    rows.sort(function (first, second) {
+      var a = value(first, column);
+      var b = value(second, column);
+      if (a.missing !== b.missing) return a.missing ? 1 : -1;
+      return (
+        sign * compare(a, b) ||
+        first.getAttribute("data-bibcite-order") - second.getAttribute("data-bibcite-order")
+      );
+    });
+    rows.forEach(function (row) {
+      body.appendChild(row);
+    });
+    headings(table).forEach(function (heading, index) {
+      if (index === column) heading.setAttribute("aria-sort", direction);
+      else heading.removeAttribute("aria-sort");
+    });
+  }
+
+  function enhance(table) {
+    if (table.hasAttribute("data-bibcite-sortable") || !table.tHead || !table.tBodies.length) return;
+    table.setAttribute("data-bibcite-sortable", "");
+    headings(table).forEach(function (heading, column) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "bibcite-sort";
+      while (heading.firstChild) button.appendChild(heading.firstChild);
+      var icon = document.createElement("span");
+      icon.className = "bibcite-sort-icon";
+      icon.setAttribute("aria-hidden", "true");
+      button.appendChild(icon);
+      heading.appendChild(button);
+      button.addEventListener("click", function () {
+        var next = heading.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+        sort(table, column, next);
+      });
+    });
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.bibcite-table-table"), enhance);
+  }
+
+  // Material's instant navigation swaps pages without reloading: it announces each on document$.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
