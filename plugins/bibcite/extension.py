@@ -31,6 +31,9 @@ NARRATIVE_RE = (
     rf"(?<![\w@\\/:.=?&#%+~\[\]\x03-])@(?P<key>{KEY})(?:[ ]?\[(?P<locator>[^\[\]@\n]*)\])?"
 )
 
+# What Markdown's `escape` processor leaves for an escaped character: STX, its code point, ETX.
+_ESCAPED = re.compile("\x02([0-9]+)\x03")
+
 # After `escape` (180) and `backtick` (190), so escaped text and code spans are already hidden;
 # before `reference` (170) and `link` (160), so `[@key]` is not mistaken for a reference link.
 INLINE_PRIORITY = 175
@@ -53,12 +56,17 @@ class _CitationProcessor(InlineProcessor):
 
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Markdown's API)
         if "inner" in m.re.groupindex:
-            group = parse_bracketed(m["inner"])
+            group = parse_bracketed(self.plain(m["inner"]))
             if group is None:
                 return None, None, None
         else:
-            group = narrative(m["key"], m["locator"] or "")
-        return self.extension.tag(group, m[0]), m.start(0), m.end(0)
+            group = narrative(m["key"], self.plain(m["locator"] or ""))
+        return self.extension.tag(group, self.plain(m[0])), m.start(0), m.end(0)
+
+    def plain(self, text: str) -> str:
+        """The text as written: code spans and escaped characters that earlier processors hid
+        behind placeholders are put back as plain text (the renderer escapes it)."""
+        return _ESCAPED.sub(lambda m: chr(int(m[1])), self.unescape(text))
 
 
 class _ReadingOrderProcessor(Treeprocessor):
@@ -103,7 +111,9 @@ def _walk(element: etree.Element, *, in_link: bool) -> Iterator[tuple[etree.Elem
 
 
 class CitationExtension(Extension):
-    def __init__(self, recorder: Recorder, *, references_heading: str | None = "References") -> None:
+    def __init__(
+        self, recorder: Recorder, *, references_heading: str | None = "References"
+    ) -> None:
         super().__init__()
         self.recorder = recorder
         self.references_heading = references_heading

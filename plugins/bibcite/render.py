@@ -46,6 +46,8 @@ class PageView:
 def fill_citations(html: str, page: PageView) -> str:
     def replace(match: re.Match[str]) -> str:
         index = int(match[1])
+        if not 1 <= index <= len(page.groups):  # not one of ours (e.g. raw HTML copied in)
+            return match[0]
         return citation(page.groups[index - 1], index, page)
 
     return placeholders.CITATION_RE.sub(replace, html)
@@ -137,7 +139,9 @@ def reference_list(
     return '<ol class="bibcite-references">\n' + "\n".join(items) + "\n</ol>"
 
 
-def _entry(key: str, number: int, reference: Reference, backlinks: list[Backlink], lead: str) -> str:
+def _entry(
+    key: str, number: int, reference: Reference, backlinks: list[Backlink], lead: str
+) -> str:
     links = " ".join(
         f'<a href="{escape(link.href, quote=True)}" aria-label="{escape(link.label, quote=True)}">'
         f"{escape(link.text)}</a>"
@@ -146,8 +150,9 @@ def _entry(key: str, number: int, reference: Reference, backlinks: list[Backlink
     # A single back-link already reads "↩"; a lead before it would say it twice.
     if len(backlinks) == 1 and backlinks[0].text == lead:
         lead = ""
-    back = f' <span class="bibcite-backlinks">{escape(lead)} {links}</span>' if links else ""
-    back = back.replace('"> ', '">', 1)
+    if lead:
+        links = f"{escape(lead)} {links}"
+    back = f' <span class="bibcite-backlinks">{links}</span>' if backlinks else ""
     return (
         f'<li id="{ref_id(key)}" value="{number}">'
         f'<span class="bibcite-entry">{reference.html}</span>{back}</li>'
@@ -173,3 +178,14 @@ def backlink_labels(count: int) -> list[str]:
             label = chr(97 + rest) + label
         labels.append(label)
     return labels
+
+
+def card_data(page: PageView) -> str:
+    """For a page without a reference list of its own: its cited references' formatted HTML in a
+    hidden template, keyed by the ids the citation links point at, for the citation cards."""
+    items = "".join(
+        f'<span data-bibcite-ref="{ref_id(key)}">{page.reference(key).html}</span>'
+        for key, _ in sorted(page.numbers.items(), key=lambda pair: pair[1])
+        if page.href(key) is not None
+    )
+    return f'<template class="bibcite-cards">{items}</template>' if items else ""

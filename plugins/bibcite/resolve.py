@@ -43,11 +43,13 @@ class ResolvedSite:
         self.numbering: Numbering = registry.number(
             nav_order, known=formatter.bibliography.entries.keys(), mode=options.numbering
         )
-        self.bibliography_page = registry.bibliography_page()
+        self.bibliography_page = registry.bibliography_page(nav_order)
         self._first_citations: dict[str, dict[str, int]] | None = None
 
     def problems(self) -> list[Problem]:
-        return self.registry.unknown_keys(self.numbering)
+        return self.registry.unknown_keys(self.numbering) + self.registry.extra_markers(
+            self.nav_order
+        )
 
     def fill(self, src_uri: str, html: str) -> str:
         cited = self.registry.pages.get(src_uri)
@@ -58,10 +60,15 @@ class ResolvedSite:
         html = render.fill_citations(html, view)
         if is_bibliography:
             return render.fill_bibliography(html, self._bibliography(src_uri, cited.bibliography))
+        if cited.bibliography:  # a second marker (reported as a problem) is left empty
+            html = render.fill_bibliography(html, "")
         if self.options.per_page_references and cited.groups:
             here = self.registry.indexes_on(src_uri)
             listing = render.reference_list(view, lambda key: _backlinks_here(here[key.lower()]))
             html = render.fill_reference_list(html, listing)
+        elif cited.groups:
+            # No reference list here: the citation cards take the references from a template.
+            html += render.card_data(view)
         return html
 
     def _view(self, src_uri: str, numbers: dict[str, int] | None = None) -> render.PageView:
