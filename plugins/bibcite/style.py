@@ -47,6 +47,24 @@ _WORDS = {"LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX"}
 _SYMBOLS = {",": " ", ";": " ", ":": " ", "\\": " ", " ": " ", "\n": " "}
 
 
+# latexcodec costs ~0.3 ms per title; decoding only the words that hold LaTeX is ten times faster.
+_LATEX_WORD = re.compile(r"\S*(?:[\\$~]|--|``|''|[?!]`)\S*")
+
+
+def _decode_word(match: re.Match[str]) -> str:
+    word = match[0]
+    decoded = codecs.decode(word, "ulatex")
+    # A control word at the end comes back as "\cmd "; the space after it is the author's own.
+    return decoded[:-1] if decoded.endswith(" ") and not word.endswith(" ") else decoded
+
+
+def _to_unicode(latex: str) -> str:
+    try:
+        return _LATEX_WORD.sub(_decode_word, latex)
+    except ValueError:  # a word that is not LaTeX on its own (e.g. "\ " split off): decode it all
+        return codecs.decode(latex, "ulatex")
+
+
 def _leftovers(match: re.Match[str]) -> str:
     name, symbol = match.groups()
     if name is not None:
@@ -112,7 +130,7 @@ def _decode(latex: str) -> Text:
         return Text(latex)
     # Text.from_latex, minus its final Text(): that merges "\\href{url}{text}" into one group.
     try:
-        parts = list(LaTeXParser(codecs.decode(latex, "ulatex")).iter_string_parts())
+        parts = list(LaTeXParser(_to_unicode(latex)).iter_string_parts())
     except (PybtexError, ValueError):  # unbalanced braces or a lone "\\" in a hand-made Entry
         text = codecs.decode(latex, "ulatex", "ignore")
         return Text(_clean_string(text.replace("{", "").replace("}", "")))
