@@ -8,6 +8,7 @@ Markdown and the plugin produced, with no theme around it.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,12 @@ from mkdocs.exceptions import Abort
 
 DATA = Path(__file__).parent / "data"
 LOGGER = "mkdocs.plugins.bibcite"
+# The summary line every build logs and the diagnostics' debug details (entries never cited,
+# unbraced capitals): kept apart as "notes" so that tests about other messages need not repeat
+# them (test_diagnostics.py asserts them).
+NOTE = re.compile(
+    r"^INFO: bibcite: \d+ references? cited on |^DEBUG: .*\[(never_cited|unprotected_capitals)\]"
+)
 
 
 @dataclass
@@ -67,6 +74,7 @@ class Result:
     site: Site
     messages: list[str]
     error: Abort | None
+    notes: list[str] = field(default_factory=list)
 
     def html(self, page: str) -> str:
         return self.site.html(page)
@@ -80,9 +88,11 @@ class _Records(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.lines: list[str] = []
+        self.notes: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.levelname}: {record.getMessage()}")
+        line = f"{record.levelname}: {record.getMessage()}"
+        (self.notes if NOTE.match(line) else self.lines).append(line)
 
 
 def capture_plugin_log() -> tuple[_Records, Callable[[], None]]:
@@ -100,9 +110,13 @@ def capture_plugin_log() -> tuple[_Records, Callable[[], None]]:
     return handler, stop
 
 
-def build_once(config: MkDocsConfig, **build_options) -> tuple[list[str], Abort | None]:
-    """`build` as `mkdocs build` runs it, after `startup` and before `shutdown`."""
+def build_once(
+    config: MkDocsConfig, notes: list[str] | None = None, **build_options
+) -> tuple[list[str], Abort | None]:
+    """`build` as `mkdocs build` runs it, after `startup` and before `shutdown`; the summary
+    and diagnostic details (debug included) go to `notes` when given."""
     handler, stop = capture_plugin_log()
+    handler.notes = notes if notes is not None else handler.notes
     error = None
     try:
         config.plugins.on_startup(command="build", dirty=False)
@@ -154,8 +168,9 @@ def build_site(root: Path, pages: Mapping[str, str], *, strict: bool = True, **k
     """Write a site into `root` and build it once with a fresh plugin."""
     site = make_site(root, pages, **kwargs)
     new_process()
-    messages, error = build_once(site.load(strict=strict))
-    return Result(site, messages, error)
+    notes: list[str] = []
+    messages, error = build_once(site.load(strict=strict), notes)
+    return Result(site, messages, error, notes)
 
 
 @pytest.fixture(scope="module")

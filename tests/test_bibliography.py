@@ -94,7 +94,8 @@ def test_duplicate_key_duplicate_field_and_undefined_macro():
         "give one of the two entries another key",
         "data/duplicates.bib:21: entry 'twofields' has the field 'title' twice; "
         "the first one is used [duplicate_field] — delete one of them",
-        "data/duplicates.bib:28: undefined @string macro 'undefinedjournal'; its text is left out "
+        "data/duplicates.bib:28: undefined @string macro 'undefinedjournal'; "
+        "its name is shown in its place "
         '[undefined_macro] — define it with @string{undefinedjournal = "..."} '
         "or put the value in braces",
     ]
@@ -103,7 +104,7 @@ def test_duplicate_key_duplicate_field_and_undefined_macro():
     assert entries["twin"].fields["title"] == "The first entry with this key"
     assert entries["twofields"].fields["title"] == "The title that is kept"
     assert entries["twin"].fields["journal"] == "J Test"  # a defined @string is expanded
-    assert entries["macro"].fields["journal"] == ""
+    assert entries["macro"].fields["journal"] == "undefinedjournal"
 
 
 def test_duplicate_key_across_files_names_both_places(tmp_path):

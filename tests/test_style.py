@@ -557,7 +557,7 @@ def test_crossref_fields_and_editors_are_inherited():
     [
         ("@article{k, title = {Only a title}}", "Only a title.", ["author", "journal", "year"]),
         ("@article{k, author = {Doe, J.}, journal = {J}}", "Doe J. J.", ["title", "year"]),
-        ("@misc{k}", "", ["title"]),
+        ("@misc{k}", "k", ["title"]),  # nothing at all: the key
         ("@book{k, title = {B}, year = 2000}", "B. 2000.", ["author", "publisher"]),
         ("@online{k, title = {W}}", "W.", ["url", "urldate"]),
         ("@phdthesis{k, author = {A, B}, title = {T}, institution = {U}, date = 2001}",

@@ -19,7 +19,8 @@ log = get_plugin_logger("bibcite")
 class Problem:
     """An author-facing problem. `category` is one of a fixed vocabulary, e.g. `key_not_found`,
     `bibfile_error`, `duplicate_key`, `duplicate_field`, `undefined_macro`, `missing_field`,
-    `encoding_error`, `style_error`, `duplicate_marker`."""
+    `encoding_error`, `style_error`, `duplicate_marker`; from `diagnostics`:
+    `duplicate_doi`, `unprotected_capitals`, `never_cited` (debug)."""
 
     category: str
     where: str
@@ -34,6 +35,17 @@ class Problem:
         return f"{location}: {self.message} [{self.category}]{fix}"
 
 
+_warned = [0]  # the plugin's warnings since the last `take_warning_count()`
+
+
 def report(problems: Iterable[Problem]) -> None:
     for problem in problems:
         log.log(problem.level, str(problem))
+        if problem.level >= logging.WARNING:
+            _warned[0] += 1
+
+
+def take_warning_count() -> int:
+    """The warnings reported since the last call: each build's summary line counts its own."""
+    count, _warned[0] = _warned[0], 0
+    return count

@@ -11,11 +11,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import quote
 
 from bibcite.record import Author, Record
 
 __all__ = ["About", "head_insert", "highwire_tags", "json_ld"]
 
+_DOI = re.compile(r"10\.[0-9]+/\S+")
+_DOI_SAFE = "/:;()._-"  # as the reference's doi.org link (style.py) keeps them
+_HTTP = re.compile(r"https?://", re.IGNORECASE)
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 # Characters that must not appear raw inside <script>: "</script", "<!--", and the separators
 # some JavaScript parsers treat as line ends.
@@ -162,8 +166,10 @@ def _creative_work(work: Record, schema_type: str = "") -> dict[str, object]:
         data["publisher"] = {"@type": "Organization", "name": work.publisher}
     if work.doi:
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": work.doi}
-        data["sameAs"] = f"https://doi.org/{work.doi}"
-    elif work.url:
+    # Only http(s) links: a DOI only when well-formed, a URL only with an http(s) scheme.
+    if _DOI.fullmatch(work.doi):
+        data["sameAs"] = "https://doi.org/" + quote(work.doi, safe=_DOI_SAFE)
+    elif _HTTP.match(work.url):
         data["sameAs"] = work.url
     return data
 

@@ -505,6 +505,17 @@ def csv_name(number: int) -> str:
     return f"{table_id(number)}.csv"
 
 
+# A data file is data: its cells keep Markdown (emphasis, citations) but not raw HTML. "<" is
+# written as Markdown's own escape placeholder (STX code ETX), which no inline HTML pattern
+# matches and the `unescape` tree processor turns back into "<" (serialised as "&lt;").
+_ESCAPED_LT = "\x02" + str(ord("<")) + "\x03"
+
+
+def no_raw_html(text: str) -> str:
+    """Cell text with every `<` shown as written, never read as the start of an HTML tag."""
+    return text.replace("<", _ESCAPED_LT)
+
+
 def element(table: Table, index: int, cite: Callable[[str], etree.Element]) -> etree.Element:
     """The table as an element tree, with placeholders for the number (filled by `fill`).
 
@@ -553,7 +564,7 @@ def element(table: Table, index: int, cite: Callable[[str], etree.Element]) -> e
                 td.set("class", "bibcite-not-reported")
                 td.text = AtomicString(spec.missing)
             else:
-                td.text = cell.text
+                td.text = no_raw_html(cell.text)
     if not table.rows:
         tr = etree.SubElement(body, "tr")
         td = etree.SubElement(tr, "td", {"colspan": str(len(table.columns) + 1)})
