@@ -46,10 +46,11 @@ LATEX_SURNAMES = [
     "Tanaka",
     "Keyszer",
 ]
-WORDS = """
-    mesenchymal stromal cells systemic sclerosis fibrosis infusion allogeneic donor outcome
-    trial cohort skin lung treatment severe progressive autologous transplantation safety efficacy long-term
-""".split()
+WORDS = [
+    *("mesenchymal", "stromal", "cells", "systemic", "sclerosis", "fibrosis", "infusion"),
+    *("allogeneic", "donor", "outcome", "trial", "cohort", "skin", "lung", "treatment"),
+    *("severe", "progressive", "autologous", "transplantation", "safety", "efficacy", "long-term"),
+]
 TITLE_WORDS = [*WORDS, "{CD137L}", "{MSC}", r"\emph{in~vitro}", r"caf{\'e}", "T--cell"]
 JOURNALS = [
     ("Arthritis Rheum", "Arthritis and Rheumatism"),

@@ -124,7 +124,9 @@ def serve_rebuild(root: Path, python: str, label: str) -> float:
         text=True,
     )
     try:
-        times = _built_times(process, 1)
+        _built_times(process, 1)
+        _wait_for(process, "Serving on")  # the watcher starts only then
+        time.sleep(1)
         page = root / "docs" / "page-0001.md"
         page.write_text(page.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
         times = _built_times(process, 1)
@@ -132,6 +134,13 @@ def serve_rebuild(root: Path, python: str, label: str) -> float:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _wait_for(process: subprocess.Popen, text: str) -> None:
+    assert process.stderr is not None
+    while text not in (line := process.stderr.readline()):
+        if not line:
+            raise SystemExit("mkdocs serve stopped")
 
 
 def _built_times(process: subprocess.Popen, count: int) -> list[float]:

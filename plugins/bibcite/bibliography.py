@@ -4,18 +4,23 @@ a `Problem` with file and line, and caches the snapshot while the files' content
 
 from __future__ import annotations
 
+import bisect
+import gc
 import hashlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 import pybtex.errors
 from pybtex.database import BibliographyData, Entry
-from pybtex.database.input.bibtex import DuplicateField, Parser, UndefinedMacro
+from pybtex.database.input.bibtex import DuplicateField, Parser
 from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
+from pybtex.utils import CaseInsensitiveDict
 
 from bibcite.log import Problem
 
@@ -56,9 +61,28 @@ class _File:
 
 def load(paths: Sequence[str], *, encoding: str = "utf-8", base_dir: str = "") -> Bibliography:
     """Parse the files in order (the first of two entries with one key wins)."""
+    # Parsing makes hundreds of thousands of objects that all live on; the cyclic garbage
+    # collector would scan them again and again (a third of the time, growing with the size).
+    with collector_paused():
+        return _load(paths, encoding, base_dir)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(paths: Sequence[str], encoding: str, base_dir: str) -> Bibliography:
     files = [_read(path, base_dir) for path in paths]
     problems: list[Problem] = []
     parser = Parser(encoding=encoding)
+    parser.macros = macros = _KeptMacros(parser.macros)
     sources: dict[str, Source] = {}
     for file in files:
         text = _decode(file, encoding, problems)
@@ -75,6 +99,7 @@ def load(paths: Sequence[str], *, encoding: str = "utf-8", base_dir: str = "") -
                 captured.append(error)
         where = _Where(file.shown, text, heads, parser.data.entries, dict(sources))
         problems += [_problem(error, where) for error in captured]
+        problems += _undefined_macros(macros.take_undefined(), where)
         for key, line in heads:
             sources.setdefault(key.lower(), Source(file.shown, line))
     data: BibliographyData = parser.data
@@ -88,6 +113,56 @@ def load(paths: Sequence[str], *, encoding: str = "utf-8", base_dir: str = "") -
         files=tuple(file.path for file in files),
         data=data,
     )
+
+
+class _KeptMacros(CaseInsensitiveDict):
+    """The @string macros. pybtex replaces an undefined one by nothing; here it reads as its own
+    name, so the author's text stays visible, and is noted for a warning."""
+
+    def __init__(self, macros) -> None:
+        super().__init__(macros)
+        self._undefined: list[str] = []
+
+    def __getitem__(self, name: str) -> str:
+        try:
+            return super().__getitem__(name)
+        except KeyError:
+            self._undefined.append(name)
+            return name
+
+    def take_undefined(self) -> list[str]:
+        taken, self._undefined = self._undefined, []
+        return taken
+
+
+# A macro as pybtex reads one: a name (not a number) after `=` or `#`.
+_MACRO_USE = re.compile(r"[=#]\s*([^\s\d\"{},#=()%'][^\s\"{},#=()%]*)")
+
+
+def _undefined_macros(names: list[str], where: _Where) -> list[Problem]:
+    """One problem per use of an undefined macro, at the line of its n-th use in the file (one
+    pass over the text, however many uses: a large file may use one macro thousands of times)."""
+    if not names:
+        return []
+    uses: dict[str, list[int]] = {}
+    for match in _MACRO_USE.finditer(where.text):
+        uses.setdefault(match[1].lower(), []).append(match.start())
+    seen: dict[str, int] = {}
+    offsets: list[int | None] = []
+    for name in names:
+        seen[name.lower()] = count = seen.get(name.lower(), 0) + 1
+        found = uses.get(name.lower(), [])
+        offsets.append(found[count - 1] if len(found) >= count else None)
+    return [
+        Problem(
+            "undefined_macro",
+            where.shown,
+            where.line_at(offset) if offset is not None else None,
+            f"undefined @string macro '{name}'; its name is shown in its place",
+            f'define it with @string{{{name} = "..."}} or put the value in braces',
+        )
+        for name, offset in zip(names, offsets, strict=True)
+    ]
 
 
 def fingerprint(files: Sequence[_File], encoding: str) -> str:
@@ -147,11 +222,6 @@ def _heads(text: str) -> list[tuple[str, int]]:
     return heads
 
 
-def _line_of(key: str, heads: list[tuple[str, int]], occurrence: int = 1) -> int | None:
-    lines = [line for head, line in heads if head.lower() == key.lower()]
-    return lines[occurrence - 1] if len(lines) >= occurrence else None
-
-
 @dataclass(frozen=True)
 class _Where:
     """What a message about one file needs: its text, entry heads, and what was parsed before."""
@@ -163,16 +233,43 @@ class _Where:
     earlier: Mapping[str, Source]  # lower-cased key -> source, from the files before this one
     repeats: dict[str, int] = field(default_factory=dict)  # lower-cased key -> repeats so far
 
+    # Indexes built on the first message that needs them, so that a file with thousands of
+    # problems is not scanned once per problem.
+    @cached_property
+    def _newlines(self) -> list[int]:
+        return [match.start() for match in re.finditer("\n", self.text)]
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [line for _, line in self.heads]  # in file order, so ascending
+
+    @cached_property
+    def _heads_by_key(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for head, line in self.heads:
+            index.setdefault(head.lower(), []).append(line)
+        return index
+
     def line_at(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+    def line_of(self, key: str, occurrence: int = 1) -> int | None:
+        """The line of the `occurrence`-th entry head with this key (keys ignore case)."""
+        lines = self._heads_by_key.get(key.lower(), [])
+        return lines[occurrence - 1] if len(lines) >= occurrence else None
 
     def field_line(self, key: str, name: str) -> int | None:
         """The line of the second `name =` in entry `key` (the first when it appears once)."""
-        start = _line_of(key, self.heads)
+        start = self.line_of(key)
         if start is None:
             return None
-        later = [line for _, line in self.heads if line > start]
-        lines = self.text.splitlines()[start - 1 : (later[0] - 1 if later else None)]
+        after = bisect.bisect_right(self._starts, start)
+        end = self._starts[after] - 1 if after < len(self._starts) else None
+        lines = self._lines[start - 1 : end]
         field = re.compile(rf"^[ \t]*(?:@[^,]*,)?[ \t]*{re.escape(name)}[ \t]*=", re.IGNORECASE)
         found = [start + index for index, text in enumerate(lines) if field.match(text)]
         return found[1] if len(found) > 1 else start
@@ -182,15 +279,7 @@ _REPEATED = re.compile(r"repeated bibliography entry: (.+)$")
 
 
 def _problem(error: Exception, where: _Where) -> Problem:
-    shown, heads = where.shown, where.heads
-    if isinstance(error, UndefinedMacro):
-        return Problem(
-            "undefined_macro",
-            shown,
-            error.lineno,
-            f"undefined @string macro '{error.args[0]}'; its text is left out",
-            f"define it with @string{{{error.args[0]} = \"...\"}} or put the value in braces",
-        )
+    shown = where.shown
     if isinstance(error, PybtexSyntaxError):
         return _syntax_problem(error, where)
     if isinstance(error, DuplicateField):
@@ -210,11 +299,11 @@ def _problem(error: Exception, where: _Where) -> Problem:
         count = where.repeats[key.lower()] = where.repeats.get(key.lower(), 0) + 1
         first = where.earlier.get(key.lower())
         if first is None:
-            first_line = _line_of(key, heads)
-            line = _line_of(key, heads, count + 1) or first_line
+            first_line = where.line_of(key)
+            line = where.line_of(key, count + 1) or first_line
             first_at = f"on line {first_line}"
         else:
-            line = _line_of(key, heads, count)
+            line = where.line_of(key, count)
             first_at = f"at {first.path}:{first.line}"
         return Problem(
             "duplicate_key",
@@ -260,19 +349,29 @@ def _duplicate_field(message: str) -> tuple[str, str]:
 
 
 class BibliographyCache:
-    """Keeps the last parsed snapshot across `mkdocs serve` rebuilds; re-parses only when
-    a file's bytes, the file list or the encoding changed."""
+    """Keeps the last parsed snapshot across `mkdocs serve` rebuilds, and on disk across
+    processes; re-parses only when a file's bytes, the file list or the encoding changed."""
 
     def __init__(self) -> None:
         self._last: Bibliography | None = None
 
     def get(
-        self, paths: Sequence[str], *, encoding: str, base_dir: str
-    ) -> tuple[Bibliography, bool]:
-        """Return the snapshot and whether it was reused."""
+        self, paths: Sequence[str], *, encoding: str, base_dir: str, disk=None
+    ) -> tuple[Bibliography, str]:
+        """Return the snapshot and where it came from: 'memory', 'disk' or 'parsed'."""
         files = [_read(path, base_dir) for path in paths]
         key = fingerprint(files, encoding)
         if self._last is not None and self._last.fingerprint == key:
-            return self._last, True
+            return self._last, "memory"
+        stored = None
+        if disk is not None:
+            stored = disk.load_bibliography(
+                key, lambda: load(paths, encoding=encoding, base_dir=base_dir).data
+            )
+        if stored is not None and stored.files == tuple(file.path for file in files):
+            self._last = stored
+            return stored, "disk"
         self._last = load(paths, encoding=encoding, base_dir=base_dir)
-        return self._last, False
+        if disk is not None:
+            disk.save_bibliography(self._last)
+        return self._last, "parsed"

@@ -5,6 +5,7 @@ and the author label of narrative citations. pybtex failures become `Problem`s, 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pybtex.plugin import find_plugin
@@ -31,19 +32,36 @@ class Reference:
 class ReferenceFormatter:
     """Formats on demand and remembers: a reference cited a hundred times is formatted once."""
 
-    def __init__(self, bibliography: Bibliography, style: str, options: dict[str, object]) -> None:
+    def __init__(
+        self,
+        bibliography: Bibliography,
+        style: str,
+        options: dict[str, object],
+        remembered: Mapping[str, tuple[Reference, list[Problem]]] | None = None,
+    ) -> None:
+        """`remembered`: references formatted by an earlier process with the same signature."""
         self.bibliography = bibliography
         self.style = find_plugin("pybtex.style.formatting", style)(**options)
-        self.signature = (bibliography.fingerprint, style, tuple(sorted(options.items())))
-        self._done: dict[str, Reference] = {}
-        self._problems: dict[str, list[Problem]] = {}
+        self.signature = signature(bibliography, style, options)
+        remembered = remembered or {}
+        self._done: dict[str, Reference] = {key: ref for key, (ref, _) in remembered.items()}
+        self._problems: dict[str, list[Problem]] = {
+            key: problems for key, (_, problems) in remembered.items() if problems
+        }
         self._used: set[str] = set()
+        self.formatted_since_export = False
 
     def get(self, key: str) -> Reference:
         if key not in self._done:
             self._done[key] = self._format(key)
+            self.formatted_since_export = True
         self._used.add(key)
         return self._done[key]
+
+    def export(self) -> dict[str, tuple[Reference, list[Problem]]]:
+        """Everything formatted so far, for the cache on disk."""
+        self.formatted_since_export = False
+        return {key: (ref, self._problems.get(key, [])) for key, ref in self._done.items()}
 
     def take_problems(self) -> list[Problem]:
         """The problems of the entries used since the last call (remembered entries included,
@@ -97,6 +115,11 @@ class ReferenceFormatter:
         if source is None:
             return Problem(category, "bibliography", None, message, fix)
         return Problem(category, source.path, source.line, message, fix)
+
+
+def signature(bibliography: Bibliography, style: str, options: dict[str, object]) -> tuple:
+    """Everything a formatted reference depends on."""
+    return (bibliography.fingerprint, style, tuple(sorted(options.items())))
 
 
 def _what_it_has(entry) -> list[str]:

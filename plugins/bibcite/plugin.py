@@ -14,8 +14,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
-from bibcite import assets, log, publish, table_registry
-from bibcite.bibliography import BibliographyCache
+from bibcite import assets, diagnostics, formatting, log, publish, table_registry
+from bibcite.bibliography import Bibliography, BibliographyCache
+from bibcite.cache import DiskCache
 from bibcite.config import BibciteConfig
 from bibcite.extension import CitationExtension
 from bibcite.formatting import ReferenceFormatter
@@ -33,6 +34,15 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
+    from bibcite.log import Problem
+
+
+_ORIGIN = {
+    "memory": "up to date (reused)",
+    "disk": "up to date (read from the cache on disk)",
+    "parsed": "parsed",
+}
+
 
 class BibcitePlugin(BasePlugin[BibciteConfig]):
     def __init__(self) -> None:
@@ -44,18 +54,28 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
         self.publisher: publish.Publisher | None = None
         self.nav_order: list[str] = []
         self.dirty = False
+        self.serving = False
+        self.last_good: Bibliography | None = None  # under serve, while a .bib file is broken
+        self.disk = DiskCache(None)
+        self.diagnosed: list[Problem] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this instance across serve rebuilds.
         self.dirty = dirty
+        self.serving = command == "serve"
+        log.take_warning_count()  # the summary line counts this process's builds from here
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         base_dir = os.path.dirname(config.config_file_path or "")
+        self.disk = DiskCache(self._cache_dir(base_dir))
         try:
-            bibliography, reused = self.cache.get(
-                self.config.bibliography, encoding=self.config.encoding, base_dir=base_dir
+            bibliography, origin = self.cache.get(
+                self.config.bibliography,
+                encoding=self.config.encoding,
+                base_dir=base_dir,
+                disk=self.disk,
             )
         except OSError as error:
             shown = os.path.relpath(str(error.filename), base_dir or os.curdir)
@@ -63,8 +83,14 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
                 f"bibcite: cannot read {shown}: {error.strerror} — "
                 "check the file named by the bibcite option 'bibliography'"
             ) from None
-        log.log.debug("bibliography %s", "up to date (reused)" if reused else "parsed")
-        log.report(bibliography.problems)
+        log.log.debug("bibliography %s", _ORIGIN[origin])
+        broken = diagnostics.breaking(bibliography.problems)
+        if broken and self.serving and diagnostics.same_files(self.last_good, bibliography):
+            log.report(diagnostics.kept_bibliography(broken))  # serve: the last good version
+            bibliography = self.last_good
+        else:
+            log.report(bibliography.problems)
+            self.last_good = None if broken else bibliography
         self.formatter = self._formatter(bibliography)
         self.registry = CitationRegistry() if not self.dirty else self.registry
         heading = self.config.references_heading if self.config.per_page_references else None
@@ -81,6 +107,11 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
             assets.add(files, config)
         return files
 
+    def _cache_dir(self, base_dir: str) -> str | None:
+        if not self.config.cache:
+            return None
+        return os.path.join(base_dir, self.config.cache_dir or os.path.join(".cache", "bibcite"))
+
     def _formatter(self, bibliography) -> ReferenceFormatter:
         options = {}
         if self.config.style == "vancouver":
@@ -88,9 +119,13 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
                 "max_authors": self.config.max_authors,
                 "truncate_authors": self.config.truncate_authors,
             }
-        formatter = ReferenceFormatter(bibliography, self.config.style, options)
-        previous = self.formatter
-        return previous if previous is not None and previous.signature == formatter.signature else formatter
+        key = formatting.signature(bibliography, self.config.style, options)
+        if self.formatter is not None and self.formatter.signature == key:
+            return self.formatter  # a serve rebuild: keep what is formatted in memory
+        remembered = self.disk.load_references(key)
+        if remembered:
+            log.log.debug("%d formatted references read from the cache on disk", len(remembered))
+        return ReferenceFormatter(bibliography, self.config.style, options, remembered)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
         if self.config.enabled:
@@ -98,9 +133,12 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
             self.registry.keep_only({file.src_uri for file in files.documentation_pages()})
             self.tables.keep_only({file.src_uri for file in files.documentation_pages()})
 
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> None:
         if self.config.enabled:
-            shown = os.path.relpath(page.file.abs_src_path or page.file.src_uri, os.path.dirname(config.config_file_path or ""))
+            base_dir = os.path.dirname(config.config_file_path or "")
+            shown = os.path.relpath(page.file.abs_src_path or page.file.src_uri, base_dir)
             self.registry.start_page(page.file.src_uri, markdown, shown=shown)
             self.tables.start_page(page.file.src_uri, markdown, shown=shown)
 
@@ -110,12 +148,14 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
         if not self.config.enabled or self.formatter is None:
             return
         pages = {
-            file.src_uri: PageInfo(url=file.url, title=file.page.title if file.page else file.src_uri)
+            file.src_uri: PageInfo(file.url, file.page.title if file.page else file.src_uri)
             for file in files.documentation_pages()
         }
         options = Options(self.config.numbering, self.config.per_page_references)
         self.site = ResolvedSite(self.registry, self.formatter, pages, self.nav_order, options)
         log.report(self.site.problems())
+        self.diagnosed = diagnostics.check(self.site, self.disk)  # uncited, same DOI, capitals
+        log.report(self.diagnosed)
         self.tables.number(self.nav_order)  # literature tables: Table 1..N along the nav
         log.report(self.tables.problems())
         for file in files.documentation_pages():  # so links to #table-N pass anchor validation
@@ -147,11 +187,21 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.formatter is not None:
             log.report(self.formatter.take_problems())
+            if self.formatter.formatted_since_export:
+                self.disk.save_references(self.formatter.signature, self.formatter.export())
             table_registry.write(self.tables.downloads(BibCatalog(self.formatter)), config.site_dir)
         if self.config.enabled and self.publisher is not None:  # .bib and .ris downloads
-            publish.write(self.publisher.files(), config.site_dir)
+            publish.write(self.publisher.files(self.disk), config.site_dir)
+        if self.config.enabled and self.site is not None:  # one line per build; details at debug
+            summary = diagnostics.summary(self.site, self.diagnosed, log.take_warning_count())
+            log.log.info(summary)
 
-    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+    def on_build_error(self, *, error: Exception) -> None:
+        log.take_warning_count()  # a failed build has no summary; the next one starts from 0
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder
+    ) -> LiveReloadServer:
         if self.config.enabled:
             for path in self.config.bibliography:
                 server.watch(path)

@@ -24,6 +24,7 @@ from bibcite.log import Problem
 from bibcite.record import record
 
 if TYPE_CHECKING:
+    from bibcite.cache import DiskCache
     from bibcite.config import BibciteConfig
     from bibcite.resolve import ResolvedSite
 
@@ -111,10 +112,18 @@ class Publisher:
 
     # --- files -----------------------------------------------------------------------------
 
-    def files(self) -> list[Download]:
-        """The downloads to write into the site (none when `downloads` is off)."""
+    def files(self, disk: DiskCache | None = None) -> list[Download]:
+        """The downloads to write into the site (none when `downloads` is off), made again only
+        when the bibliography or the listed entries changed."""
         if not self.downloads:
             return []
+        if disk is None:
+            return self._files()
+        key = repr((self.bibliography.fingerprint, self.listed, self.work and self.work.key))
+        made = disk.remember("downloads", key, lambda: [[d.path, d.content] for d in self._files()])
+        return [Download(path, content) for path, content in made]
+
+    def _files(self) -> list[Download]:
         listed = {key: self.bibliography.entries[key] for key in self.listed}
         result = [
             Download(self._path(BIBLIOGRAPHY_NAME, "bib"), writers.bibtex(listed)),

@@ -102,6 +102,9 @@ def _clean(parts: Iterable) -> list:
                 if declared:
                     tag = _TAGS.get(declared.group(1))
                     inner[0] = String(first.value[declared.end():])
+            if command == "noopsort":  # {\noopsort{key}}: a sort key that prints nothing
+                command = None
+                continue
             inner = _clean(inner)
             if command == "href":  # \href{url}{text}: drop the url, keep the text
                 command = "url"
@@ -123,7 +126,8 @@ def _clean(parts: Iterable) -> list:
     return out
 
 
-@lru_cache(maxsize=8192)
+# Large enough for every field of a big bibliography: the downloads decode the same strings again.
+@lru_cache(maxsize=1 << 16)
 def _decode(latex: str) -> Text:
     """LaTeX field text as pybtex rich text: Unicode, braces kept only as Protected."""
     if not _LATEX_HINT.search(latex):
@@ -531,12 +535,24 @@ ONLINE = toplevel[
 ]
 UNPUBLISHED = toplevel[creators, plain_title,
                        sentence(sep="; ")[first_of[field("note"), "Unpublished"], date], links]
+# For an entry with nothing a template shows (e.g. a @misc with only a note).
+LAST_RESORT = sentence[field("note")]
 
 # Entry types written like another one (BibTeX and biblatex synonyms).
 _ALIASES = {"conference": "inproceedings", "mastersthesis": "phdthesis", "thesis": "phdthesis",
             "report": "techreport", "electronic": "online", "www": "online", "booklet": "book",
             "collection": "book", "mvbook": "book", "periodical": "book", "patent": "misc",
             "dataset": "misc", "software": "misc"}
+
+
+def _kind(entry: Entry, bib_data: BibliographyData | None) -> str:
+    """The entry's type as the templates know it. biblatex's @inbook is a titled part of the book
+    named in `booktitle` (written like @incollection); BibTeX's is a chapter of the book `title`."""
+    kind = _ALIASES.get(entry.type, entry.type)
+    if kind == "inbook" and _lookup(entry, ("booktitle",), bib_data):
+        return "incollection"
+    return kind
+
 
 _JOURNAL = ("journal", "shortjournal", "journalabbrev", "journaltitle")
 _YEAR = ("year", "date")
@@ -606,10 +622,13 @@ class VancouverStyle(BaseStyle):
         return UNPUBLISHED
 
     def format_entry(self, label, entry, bib_data=None):
-        kind = _ALIASES.get(entry.type, entry.type)
+        kind = _kind(entry, bib_data)
         get_template = getattr(self, f"get_{kind}_template", self.get_misc_template)
         context = {"entry": entry, "style": self, "bib_data": bib_data}
-        return FormattedEntry(entry.key, get_template(entry).format_data(context), label)
+        text = get_template(entry).format_data(context)
+        if not len(text):  # none of the fields its type needs: show its note, or its key
+            text = LAST_RESORT.format_data(context) or Text(entry.key or label)
+        return FormattedEntry(entry.key, text, label)
 
     def format_bibliography(self, bib_data, citations=None):
         # BaseStyle drops bib_data here, which loses every crossref-inherited field.
@@ -623,7 +642,7 @@ class VancouverStyle(BaseStyle):
     @staticmethod
     def missing_fields(entry: Entry, bib_data: BibliographyData | None = None) -> list[str]:
         """The fields NLM needs for this entry type that the entry lacks (e.g. ['year'])."""
-        kind = _ALIASES.get(entry.type, entry.type)
+        kind = _kind(entry, bib_data)
         missing = []
         for names in _NEEDS.get(kind, _NEEDS["misc"]):
             if names[0] in ("author", "editor"):
