@@ -89,20 +89,20 @@ def serve(tmp_path):
 def test_unchanged_bib_is_reused(serve):
     session = serve()
     assert session.build() == [PARSED]
-    first = session.plugin.formatter.bibliography
+    first = session.plugin.session.formatter.bibliography
     assert session.build() == [REUSED]
-    assert session.plugin.formatter.bibliography is first
+    assert session.plugin.session.formatter.bibliography is first
     assert SOLO in session.html("index.md")
 
 
 def test_edited_bib_is_parsed_again_and_shows_the_new_text(serve):
     session = serve()
     session.build()
-    first = session.plugin.formatter.bibliography
+    first = session.plugin.session.formatter.bibliography
     bib = (DATA / "refs.bib").read_text().replace("A single-author study", "A corrected title")
     session.edit("refs.bib", bib)
     assert session.build() == [PARSED]
-    assert session.plugin.formatter.bibliography is not first
+    assert session.plugin.session.formatter.bibliography is not first
     html = session.html("index.md")
     assert "Alpha A. A corrected title. J Test. 2001;1:1-5." in html
     assert "single-author" not in html

@@ -1,0 +1,194 @@
+"""What one plugin instance keeps from event to event, and across `mkdocs serve` rebuilds, and the
+three phases of a build over it:
+
+1. `configure` (on_config): load the bibliography (memory, disk or parse), register the Markdown
+   extensions that record each page's citations and tables while pages render;
+2. `resolve` (on_env, every page parsed): number citations and tables site-wide, check keys,
+   diagnose the bibliography, prepare the scholarly metadata and downloads;
+3. `fill` / `head` (each page) and `finish` (after the build): write it all into the site.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+from bibcite import assets, diagnostics, formatting, log, publish, table_registry
+from bibcite.bibliography import Bibliography, BibliographyCache
+from bibcite.cache import DiskCache
+from bibcite.extension import CitationExtension
+from bibcite.formatting import ReferenceFormatter
+from bibcite.registry import CitationRegistry
+from bibcite.resolve import Options, PageInfo, ResolvedSite
+from bibcite.table import BibCatalog
+from bibcite.table_block import TableExtension
+from bibcite.table_registry import TableRegistry
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+    from bibcite.config import BibciteConfig
+    from bibcite.log import Problem
+
+_ORIGIN = {
+    "memory": "up to date (reused)",
+    "disk": "up to date (read from the cache on disk)",
+    "parsed": "parsed",
+}
+
+
+class Session:
+    def __init__(self) -> None:
+        self.cache = BibliographyCache()
+        self.disk = DiskCache(None)
+        self.formatter: ReferenceFormatter | None = None
+        self.registry = CitationRegistry()
+        self.tables = TableRegistry()  # the literature tables of each page
+        self.site: ResolvedSite | None = None
+        self.publisher: publish.Publisher | None = None
+        self.diagnosed: list[Problem] = []
+        self.nav_order: list[str] = []
+        self.dirty = False
+        self.serving = False
+        self.last_good: Bibliography | None = None  # under serve, while a .bib file is broken
+
+    def start(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
+        self.serving = command == "serve"
+        log.take_warning_count()  # the summary line counts this process's builds from here
+
+    # --- phase 1 -----------------------------------------------------------------------------
+
+    def configure(self, options: BibciteConfig, config: MkDocsConfig) -> None:
+        base_dir = os.path.dirname(config.config_file_path or "")
+        self.disk = DiskCache(_cache_dir(options, base_dir))
+        bibliography = self._bibliography(options, base_dir)
+        self.formatter = self._formatter(bibliography, options)
+        if not self.dirty:  # a `--dirty` rebuild keeps the records of pages it does not render
+            self.registry, self.tables = CitationRegistry(), TableRegistry()
+        heading = options.references_heading if options.per_page_references else None
+        citations = CitationExtension(self.registry, references_heading=heading)
+        catalog = BibCatalog(self.formatter)
+        config.markdown_extensions.append(citations)
+        config.markdown_extensions.append(TableExtension(self.tables, citations, catalog, base_dir))
+        assets.link(config)
+
+    def _bibliography(self, options: BibciteConfig, base_dir: str) -> Bibliography:
+        try:
+            bibliography, origin = self.cache.get(
+                options.bibliography, encoding=options.encoding, base_dir=base_dir, disk=self.disk
+            )
+        except OSError as error:
+            shown = os.path.relpath(str(error.filename), base_dir or os.curdir)
+            raise PluginError(
+                f"bibcite: cannot read {shown}: {error.strerror} — "
+                "check the file named by the bibcite option 'bibliography'"
+            ) from None
+        log.log.debug("bibliography %s", _ORIGIN[origin])
+        broken = diagnostics.breaking(bibliography.problems)
+        if broken and self.serving and diagnostics.same_files(self.last_good, bibliography):
+            log.report(diagnostics.kept_bibliography(broken))  # serve: the last good version
+            return self.last_good  # type: ignore[return-value]  (same_files checked it)
+        log.report(bibliography.problems)
+        self.last_good = None if broken else bibliography
+        return bibliography
+
+    def _formatter(self, bibliography: Bibliography, options: BibciteConfig) -> ReferenceFormatter:
+        style_options: dict[str, object] = {}
+        if options.style == "vancouver":
+            style_options = {
+                "max_authors": options.max_authors,
+                "truncate_authors": options.truncate_authors,
+            }
+        key = formatting.signature(bibliography, options.style, style_options)
+        if self.formatter is not None and self.formatter.signature == key:
+            return self.formatter  # a serve rebuild: keep what is formatted in memory
+        remembered = self.disk.load_references(key)
+        if remembered:
+            log.log.debug("%d formatted references read from the cache on disk", len(remembered))
+        return ReferenceFormatter(bibliography, options.style, style_options, remembered)
+
+    def add_assets(self, files: Files, config: MkDocsConfig) -> None:
+        assets.add(files, config)
+
+    def read_nav(self, nav: Navigation, files: Files) -> None:
+        self.nav_order = [page.file.src_uri for page in nav.pages]
+        pages = {file.src_uri for file in files.documentation_pages()}
+        self.registry.keep_only(pages)
+        self.tables.keep_only(pages)
+
+    def start_page(self, page: Page, markdown: str, config: MkDocsConfig) -> None:
+        base_dir = os.path.dirname(config.config_file_path or "")
+        shown = os.path.relpath(page.file.abs_src_path or page.file.src_uri, base_dir)
+        self.registry.start_page(page.file.src_uri, markdown, shown=shown)
+        self.tables.start_page(page.file.src_uri, markdown, shown=shown)
+
+    # --- phase 2 -----------------------------------------------------------------------------
+
+    def resolve(self, options: BibciteConfig, files: Files, config: MkDocsConfig) -> None:
+        if self.formatter is None:
+            return
+        pages = {
+            file.src_uri: PageInfo(file.url, file.page.title if file.page else file.src_uri)
+            for file in files.documentation_pages()
+        }
+        numbering = Options(options.numbering, options.per_page_references)
+        self.site = ResolvedSite(self.registry, self.formatter, pages, self.nav_order, numbering)
+        log.report(self.site.problems())
+        self.diagnosed = diagnostics.check(self.site, self.disk)  # uncited, same DOI, capitals
+        log.report(self.diagnosed)
+        self.tables.number(self.nav_order)  # literature tables: Table 1..N along the nav
+        log.report(self.tables.problems())
+        for file in files.documentation_pages():  # so links to #table-N pass anchor validation
+            if file.page is not None and file.page.present_anchor_ids is not None:
+                file.page.present_anchor_ids |= self.tables.anchor_ids(file.src_uri)
+        self.publisher = publish.from_site(
+            self.site, options, site_url=config.site_url or "", config_file=config.config_file_path
+        )
+        log.report(self.publisher.problems())
+
+    # --- phase 3 -----------------------------------------------------------------------------
+
+    def fill(self, page: Page) -> None:
+        if self.site is None or page.content is None:
+            return
+        src_uri = page.file.src_uri
+        content = self.site.fill(src_uri, page.content)
+        content = self.tables.fill(src_uri, content, lambda path: get_relative_url(path, page.url))
+        if self.publisher is not None:  # "Cite this" and download links at their markers
+            content = self.publisher.fill(src_uri, content)
+        page.content = content
+
+    def head(self, page: Page, output: str) -> str:
+        """The page with its scholarly metadata in <head>."""
+        if self.publisher is None:
+            return output
+        return self.publisher.head(page.file.src_uri, output)
+
+    def finish(self, config: MkDocsConfig) -> None:
+        if self.formatter is None:
+            return
+        log.report(self.formatter.take_problems())
+        if self.formatter.formatted_since_export:
+            self.disk.save_references(self.formatter.signature, self.formatter.export())
+        table_registry.write(self.tables.downloads(BibCatalog(self.formatter)), config.site_dir)
+        if self.publisher is not None:  # .bib and .ris downloads
+            publish.write(self.publisher.files(self.disk), config.site_dir)
+        if self.site is not None:  # one line per build; the details are at debug level
+            log.log.info(diagnostics.summary(self.site, self.diagnosed, log.take_warning_count()))
+
+    def watched(self, options: BibciteConfig) -> list[str]:
+        """The files outside docs/ that a serve rebuild must follow."""
+        return [*options.bibliography, *self.tables.data_files()]
+
+
+def _cache_dir(options: BibciteConfig, base_dir: str) -> str | None:
+    if not options.cache:
+        return None
+    return os.path.join(base_dir, options.cache_dir or os.path.join(".cache", "bibcite"))
