@@ -61,19 +61,24 @@ class _File:
 
 def load(paths: Sequence[str], *, encoding: str = "utf-8", base_dir: str = "") -> Bibliography:
     """Parse the files in order (the first of two entries with one key wins)."""
-    # Parsing makes hundreds of thousands of objects that all live on; the cyclic garbage
-    # collector would scan them again and again (a third of the time, growing with the size).
-    with collector_paused():
+    with long_lived():
         return _load(paths, encoding, base_dir)
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def long_lived() -> Iterator[None]:
+    """For making the many objects of a bibliography, which live as long as the build: the
+    cyclic garbage collector would scan them again and again, at a cost that grows with the
+    bibliography (a third of a big build). It is paused while they are made, and afterwards they
+    are set aside from its scans (`gc.freeze`); an older bibliography set aside before goes back
+    to it (`gc.unfreeze`), so a serve session that re-reads the .bib does not keep it."""
     was_enabled = gc.isenabled()
     gc.disable()
+    gc.unfreeze()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 

@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from pybtex.database import BibliographyData, Entry
 
-from bibcite.bibliography import Bibliography, collector_paused
+from bibcite.bibliography import Bibliography, long_lived
 from bibcite.formatting import Reference
 from bibcite.log import Problem, log
 
@@ -136,7 +136,7 @@ def _name(family: str, key: str, suffix: str) -> str:
 
 
 def _unpickle(data: bytes) -> BibliographyData:
-    with collector_paused():  # as when parsing: many objects, all of them kept
+    with long_lived():  # as when parsing: many objects, all of them kept
         return pickle.loads(data)
 
 
