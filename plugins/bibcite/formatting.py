@@ -12,13 +12,10 @@ from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
 from pybtex.style.template import FieldIsMissing
 
-from bibcite.backend import SafeHtmlBackend
+from bibcite.backend import render_html, render_text
 from bibcite.bibliography import Bibliography
 from bibcite.log import Problem
-from bibcite.style import family_names, has_others
-
-_HTML = SafeHtmlBackend()
-_TEXT = find_plugin("pybtex.backends", "text")()
+from bibcite.style import family_names, has_others, plain_text
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,7 @@ class ReferenceFormatter:
         except Exception as error:  # a third-party style failing must not stop the build
             self._problems.setdefault(key, []).append(self._style_failed(key, entry, error))
             text = Text(*_what_it_has(entry))
-        html, plain = text.render(_HTML), text.render(_TEXT)
+        html, plain = render_html(text), render_text(text)
         return Reference(key=key, html=html, text=plain, label=_label(entry))
 
     def _style_failed(self, key: str, entry, error: Exception) -> Problem:
@@ -130,7 +127,7 @@ def _what_it_has(entry) -> list[str]:
         parts.append(", ".join(names) + ". ")
     for name in ("title", "journal", "booktitle", "year"):
         if name in entry.fields:
-            parts.append(Text.from_latex(entry.fields[name]).render(_TEXT) + ". ")
+            parts.append(plain_text(entry.fields[name]) + ". ")
     return [*parts[:-1], parts[-1].rstrip()] if parts else [entry.key]
 
 
