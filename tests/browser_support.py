@@ -189,53 +189,38 @@ def new_context(
 
 
 # --- fixtures --------------------------------------------------------------------------------
-# Several test modules import these fixtures; pytest then makes one instance per module. The
-# first instance does the work and the others reuse it, so a session builds the site once and
-# starts one Chromium (Playwright's sync API cannot run twice at once in one thread).
-
-_SHARED: dict[str, object] = {}
+# Registered once, by conftest.py, so a session builds the site once and starts one Chromium
+# (Playwright's sync API cannot run twice at once in one thread).
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The real site, built once with `mkdocs build --strict`."""
-    if "site" not in _SHARED:
-        root = tmp_path_factory.mktemp("browser-site") / "site"
-        config_file = REPO / "mkdocs.yml"
-        mkdocs_build(config_file, root)
-        _SHARED["site"] = BuiltSite(root, config_file, site_prefix(root))
-    return _SHARED["site"]  # type: ignore[return-value]
+    root = tmp_path_factory.mktemp("browser-site") / "site"
+    config_file = REPO / "mkdocs.yml"
+    mkdocs_build(config_file, root)
+    return BuiltSite(root, config_file, site_prefix(root))
 
 
 @pytest.fixture(scope="session")
 def site_server(built_site: BuiltSite) -> Iterator[SiteServer]:
     """The built site on 127.0.0.1, served from a thread of the test process."""
-    if "server" in _SHARED:
-        yield _SHARED["server"]  # type: ignore[misc]
-        return
-    server = _SHARED["server"] = SiteServer(built_site)
+    server = SiteServer(built_site)
     try:
         yield server
     finally:
-        del _SHARED["server"]
         server.close()
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One Chromium for the whole session."""
-    if "browser" in _SHARED:
-        yield _SHARED["browser"]  # type: ignore[misc]
-        return
     executable = chromium_path()
     with sync_playwright() as playwright:
-        launched = _SHARED["browser"] = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS
-        )
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             yield launched
         finally:
-            del _SHARED["browser"]
             launched.close()
 
 

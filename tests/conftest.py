@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+# The browser tests' session fixtures, registered here once for every module that uses them.
+from browser_support import artifacts, browser, built_site, site_server  # noqa: F401
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -182,3 +185,12 @@ def site_builder(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Resu
 
     return run
 
+
+def load_text(folder: Path, text: str, name: str = "refs.bib"):
+    """Write `text` as a .bib file in `folder` and load it as the plugin does (paths in
+    messages relative to `folder`)."""
+    from bibcite.bibliography import load
+
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return load([str(path)], base_dir=str(folder))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import load_text
 
 from bibcite.bibliography import load
 
@@ -47,9 +48,9 @@ def test_syntax_error_names_the_line_and_the_entry_and_the_rest_is_kept():
 
 
 def test_an_entry_that_cannot_start_is_skipped(tmp_path):
-    bib = tmp_path / "head.bib"
-    bib.write_text("@article{ok, title = {Fine}}\n\n@article title = {No brace}\n")
-    bibliography = load([str(bib)], base_dir=str(tmp_path))
+    bibliography = load_text(
+        tmp_path, "@article{ok, title = {Fine}}\n\n@article title = {No brace}\n", "head.bib"
+    )
     assert [str(problem) for problem in bibliography.problems] == [
         "head.bib:3: BibTeX syntax error in the entry starting on line 3: '(' or '{' expected; "
         "the entry is skipped [bibfile_error] — check the braces, quotes and commas of that entry"
@@ -58,9 +59,9 @@ def test_an_entry_that_cannot_start_is_skipped(tmp_path):
 
 
 def test_a_key_on_the_next_line_is_still_found(tmp_path):
-    bib = tmp_path / "next.bib"
-    bib.write_text("@article{ok, title = {Fine}}\n\n@article{\n  nokey = {x}\n}\n")
-    bibliography = load([str(bib)], base_dir=str(tmp_path))
+    bibliography = load_text(
+        tmp_path, "@article{ok, title = {Fine}}\n\n@article{\n  nokey = {x}\n}\n", "next.bib"
+    )
     assert [str(problem) for problem in bibliography.problems] == [
         "next.bib:4: BibTeX syntax error in entry 'nokey' (line 3): '}' expected; "
         "the entry may be incomplete [bibfile_error] — "
@@ -70,16 +71,21 @@ def test_a_key_on_the_next_line_is_still_found(tmp_path):
 
 
 def test_the_line_of_an_entry_whose_key_is_on_the_next_line(tmp_path):
-    bib = tmp_path / "next.bib"
-    bib.write_text("% a comment\n@article {\n  nextline ,\n  title = {X}\n}\n")
-    bibliography = load([str(bib)], base_dir=str(tmp_path))
+    bibliography = load_text(
+        tmp_path, "% a comment\n@article {\n  nextline ,\n  title = {X}\n}\n", "next.bib"
+    )
     assert (bibliography.problems, bibliography.where("nextline")) == ((), "next.bib:2")
 
 
 def test_premature_end_of_file(tmp_path):
-    bib = tmp_path / "eof.bib"
-    bib.write_text("@article{ok, title = {Fine}}\n\n@article{cut,\n  title = {Never closed\n")
-    assert [str(problem) for problem in load([str(bib)], base_dir=str(tmp_path)).problems] == [
+    assert [
+        str(problem)
+        for problem in load_text(
+            tmp_path,
+            "@article{ok, title = {Fine}}\n\n@article{cut,\n  title = {Never closed\n",
+            "eof.bib",
+        ).problems
+    ] == [
         "eof.bib:4: BibTeX syntax error in entry 'cut' (line 3): premature end of file; "
         "the entry may be incomplete [bibfile_error] — "
         "check the braces, quotes and commas of that entry"

@@ -5,7 +5,6 @@ that land on their citation, search, the palette toggle, print, no console error
 checkers say: axe-core on every page in both palettes, the Nu HTML checker, every internal link
 and anchor. Screenshots of every page go to test-artifacts/ for people to look at."""
 
-# ruff: noqa: F811  (pytest fixtures imported from browser_support, then named as arguments)
 from __future__ import annotations
 
 import re
@@ -18,20 +17,16 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_support import (  # noqa: F401  (the fixtures are used by name)
+from browser_support import (
     DESKTOP,
     PHONE,
     BuiltSite,
     ConsoleLog,
     SiteServer,
-    artifacts,
-    browser,
-    built_site,
     copy_site_sources,
     mkdocs_build,
     new_context,
     site_prefix,
-    site_server,
     site_url,
 )
 from bs4 import BeautifulSoup

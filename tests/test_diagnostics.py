@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, make_site
+from conftest import DATA, load_text, make_site
 
 from bibcite import diagnostics
 from bibcite.bibliography import load
@@ -270,14 +270,13 @@ def test_cli_prints_the_summary_and_keeps_details_for_verbose(cli_site):
 
 
 def test_an_entry_inherited_from_by_a_cited_one_is_not_never_cited(tmp_path):
-    path = tmp_path / "x.bib"
-    path.write_text(
+    bibliography = load_text(
+        tmp_path,
         "@inproceedings{child, author = {A, B}, title = {T}, crossref = {Parent}}\n"
         "@proceedings{parent, title = {P}, year = 2001}\n"
         "@misc{alone, title = {M}}\n",
-        encoding="utf-8",
+        "x.bib",
     )
-    bibliography = load([str(path)], base_dir=str(tmp_path))
     assert diagnostics.uncited(bibliography, ["child"]) == ["alone"]
     assert [str(problem) for problem in diagnostics.never_cited(bibliography, ["child"])] == [
         "x.bib:3: entry 'alone' is never cited [never_cited] — "

@@ -13,7 +13,10 @@ from urllib.parse import urljoin
 
 import pytest
 import rispy
-from browser_support import BuiltSite, SiteServer, browser, built_site, site_server  # noqa: F401
+from browser_support import (
+    BuiltSite,
+    SiteServer,
+)
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, expect
 from pybtex.database import Entry, Person, parse_file, parse_string

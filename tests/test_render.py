@@ -7,9 +7,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from conftest import load_text
 
 from bibcite import render
-from bibcite.bibliography import load
 from bibcite.formatting import Reference, ReferenceFormatter
 from bibcite.syntax import CitationGroup, CitationItem
 
@@ -208,9 +208,7 @@ def test_a_placeholder_without_a_citation_is_left_alone():
 
 
 def formatter(tmp_path, text: str, style: str = "vancouver") -> ReferenceFormatter:
-    bib = tmp_path / "refs.bib"
-    bib.write_text(text)
-    return ReferenceFormatter(load([str(bib)], base_dir=str(tmp_path)), style, {})
+    return ReferenceFormatter(load_text(tmp_path, text), style, {})
 
 
 def test_an_entry_is_formatted_once(tmp_path):

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, load_text
 
 from bibcite.bibliography import load
 
@@ -372,14 +372,13 @@ def test_a_page_with_two_thousand_citations(site_builder):
 
 
 def test_each_use_of_an_undefined_macro_is_reported_at_its_own_line(tmp_path):
-    path = tmp_path / "macros.bib"
-    path.write_text(
+    bibliography = load_text(
+        tmp_path,
         "@article{a, journal = jbio, year = 2001}\n"
         "@article{b,\n  journal = {J} # jbio,\n  year = 2002}\n"
         "@article{c, journal = JBio, note = other}\n",
-        encoding="utf-8",
+        "macros.bib",
     )
-    bibliography = load([str(path)], base_dir=str(tmp_path))
     assert [(problem.line, problem.message) for problem in bibliography.problems] == [
         (1, "undefined @string macro 'jbio'; its name is shown in its place"),
         (3, "undefined @string macro 'jbio'; its name is shown in its place"),

@@ -9,13 +9,9 @@ import io
 from collections.abc import Iterator
 
 import pytest
-from browser_support import (  # noqa: F401 (fixtures)
+from browser_support import (
     PHONE,
-    artifacts,
-    browser,
-    built_site,
     new_context,
-    site_server,
 )
 from playwright.sync_api import Browser, Page
 
