@@ -48,6 +48,7 @@ class Session:
         self.cache = BibliographyCache()
         self.disk = DiskCache(None)
         self.formatter: ReferenceFormatter | None = None
+        self.catalog: BibCatalog | None = None  # the literature tables' view of the entries
         self.registry = CitationRegistry()
         self.tables = TableRegistry()  # the literature tables of each page
         self.site: ResolvedSite | None = None
@@ -74,9 +75,11 @@ class Session:
             self.registry, self.tables = CitationRegistry(), TableRegistry()
         heading = options.references_heading if options.per_page_references else None
         citations = CitationExtension(self.registry, references_heading=heading)
-        catalog = BibCatalog(self.formatter)
+        self.catalog = BibCatalog(self.formatter)
         config.markdown_extensions.append(citations)
-        config.markdown_extensions.append(TableExtension(self.tables, citations, catalog, base_dir))
+        config.markdown_extensions.append(
+            TableExtension(self.tables, citations, self.catalog, base_dir)
+        )
         assets.link(config)
 
     def _bibliography(self, options: BibciteConfig, base_dir: str) -> Bibliography:
@@ -172,12 +175,12 @@ class Session:
         return self.publisher.head(page.file.src_uri, output)
 
     def finish(self, config: MkDocsConfig) -> None:
-        if self.formatter is None:
+        if self.formatter is None or self.catalog is None:
             return
         log.report(self.formatter.take_problems())
         if self.formatter.formatted_since_export:
             self.disk.save_references(self.formatter.signature, self.formatter.export())
-        table_registry.write(self.tables.downloads(BibCatalog(self.formatter)), config.site_dir)
+        table_registry.write(self.tables.downloads(self.catalog), config.site_dir)
         if self.publisher is not None:  # .bib and .ris downloads
             publish.write(self.publisher.files(self.disk), config.site_dir)
         if self.site is not None:  # one line per build; the details are at debug level
