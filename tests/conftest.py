@@ -25,11 +25,12 @@ from mkdocs.exceptions import Abort
 
 DATA = Path(__file__).parent / "data"
 LOGGER = "mkdocs.plugins.bibcite"
-# The summary line every build logs and the diagnostics' debug details (entries never cited,
-# unbraced capitals): kept apart as "notes" so that tests about other messages need not repeat
-# them (test_diagnostics.py asserts them).
+# The summary line every build logs, its count of parsed entries and the diagnostics' debug
+# details (entries never cited, unbraced capitals): kept apart as "notes" so that tests about
+# other messages need not repeat them (test_diagnostics.py asserts them).
 NOTE = re.compile(
-    r"^INFO: bibcite: \d+ references? cited on |^DEBUG: .*\[(never_cited|unprotected_capitals)\]"
+    r"^INFO: bibcite: \d+ references? cited on |^DEBUG: bibcite: \d+ of \d+ entries parsed$"
+    r"|^DEBUG: .*\[(never_cited|unprotected_capitals)\]"
 )
 
 

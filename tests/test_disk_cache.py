@@ -17,8 +17,9 @@ PARSED = "DEBUG: bibcite: bibliography parsed"
 TWO_FROM_DISK = "DEBUG: bibcite: 2 formatted references read from the cache on disk"
 
 
-def process(site, *, every_line: bool = False) -> list[str]:
-    """One `mkdocs build` in a new process: its bibcite debug lines about caching (or all)."""
+def process(site, *, every_line: bool = False, notes: bool = False) -> list[str]:
+    """One `mkdocs build` in a new process: its bibcite debug lines about caching (or all, or
+    the notes: summary, entries parsed, diagnostics)."""
     new_process()
     config = site.load()
     handler, stop = capture_plugin_log()
@@ -28,8 +29,8 @@ def process(site, *, every_line: bool = False) -> list[str]:
         config.plugins.on_shutdown()
     finally:
         stop()
-    if every_line:
-        return handler.lines
+    if every_line or notes:
+        return handler.notes if notes else handler.lines
     return [line for line in handler.lines if "bibliography " in line or "formatted refer" in line]
 
 
@@ -45,7 +46,6 @@ FAMILIES = [
     "bibliography.pickle",
     "diagnostics.json",
     "downloads.json",
-    "entries.pickle",
     "references.json",
 ]
 
@@ -110,25 +110,20 @@ def test_cache_dir_is_relative_to_mkdocs_yml(tmp_path):
     assert len(list((tmp_path / "build-cache").iterdir())) == len(FAMILIES)
 
 
-def test_a_build_with_every_reference_cached_never_loads_the_entries(tmp_path):
+def test_a_build_with_every_reference_cached_never_parses_an_entry(tmp_path):
     site = make_site(tmp_path, PAGES)
-    process(site)
-    entries = next(path for path in cache_files(tmp_path) if path.name.startswith("entries-"))
-    entries.write_bytes(b"corrupt")  # were they read, the build would have to parse again
-    lines = process(site)
-    assert lines == [FROM_DISK, TWO_FROM_DISK]
+    assert "DEBUG: bibcite: 2 of 6 entries parsed" in process(site, notes=True)
+    assert "DEBUG: bibcite: 0 of 6 entries parsed" in process(site, notes=True)
     assert SOLO in site.html("index.md")
 
 
-def test_unreadable_cached_entries_are_parsed_again_when_needed(tmp_path):
+def test_entries_of_a_cached_index_are_parsed_from_the_bib_when_needed(tmp_path):
     site = make_site(tmp_path, PAGES)
     process(site)
-    entries = next(path for path in cache_files(tmp_path) if path.name.startswith("entries-"))
-    entries.write_bytes(b"corrupt")
-    site.config["plugins"][0]["bibcite"]["style"] = "unsrt"  # needs the entries to format
+    site.config["plugins"][0]["bibcite"]["style"] = "unsrt"  # formats every entry again
     site.write({}, {})
-    lines = process(site, every_line=True)
-    assert "DEBUG: bibcite: cached entries unreadable; parsing the bibliography again" in lines
+    notes = process(site, notes=True)
+    assert "DEBUG: bibcite: 2 of 6 entries parsed" in notes
     assert "Ann Alpha. A single-author study." in site.html("index.md")
 
 

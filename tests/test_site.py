@@ -3,6 +3,7 @@ with BeautifulSoup what a reader sees on each page, and that broken links fail t
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -337,3 +338,14 @@ def test_strict_build_fails_on_a_broken_link_and_names_it(
     assert result.returncode != 0, f"strict build passed despite a link to {target}"
     assert "discussion.md" in output
     assert named in output
+
+
+def test_search_finds_a_reference_on_the_references_page_not_on_each_citing_page(
+    site: Path, pages: dict[str, BeautifulSoup]
+) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    holding = {doc["location"].split("#")[0] for doc in index["docs"] if "Fick S" in doc["text"]}
+    assert holding == {url_of("references.md")}
+    # The literature review still shows its own reference list to readers.
+    listed = main(pages["literature-review.md"]).select("ol.bibcite-references li")
+    assert any("Keyszer G" in item.get_text() for item in listed)

@@ -1,5 +1,9 @@
-"""Loads .bib files with pybtex into an immutable snapshot, turning every pybtex complaint into
-a `Problem` with file and line, and caches the snapshot while the files' contents are unchanged.
+"""Loads .bib files into an immutable snapshot, turning every pybtex complaint into a `Problem`
+with file and line, and caches the snapshot while the files' contents are unchanged.
+
+An entry that the cheap first pass (bibscan.py) finds clean is parsed by pybtex only when
+something reads it: a site that cites a few hundred entries of a bibliography of thousands pays
+for those few hundred. Everything else is parsed at once, in file order, as pybtex would.
 """
 
 from __future__ import annotations
@@ -13,16 +17,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import MappingProxyType
 
 import pybtex.errors
-from pybtex.database import BibliographyData, Entry
-from pybtex.database.input.bibtex import DuplicateField, Parser
+from pybtex.database import BibliographyData, BibliographyDataError, Entry
+from pybtex.database.input.bibtex import DuplicateField, LowLevelParser, Parser
 from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
 from pybtex.utils import CaseInsensitiveDict
 
-from bibcite.log import Problem
+from bibcite import bibscan
+from bibcite.log import Problem, report
 
 # Where each entry starts: `@article{key,` — a cheap index for line numbers, which pybtex
 # does not keep for entries.
@@ -40,16 +44,30 @@ class Source:
 
 @dataclass(frozen=True)
 class Bibliography:
-    entries: Mapping[str, Entry]
+    entries: Mapping[str, Entry]  # read in file order; an entry is parsed when first read
     sources: Mapping[str, Source]
     problems: tuple[Problem, ...] = ()
     fingerprint: str = ""
     files: tuple[str, ...] = field(default=())
-    data: BibliographyData | None = None  # pybtex's own, for styles that follow crossrefs
+    data: BibliographyData | None = None  # pybtex's view, for styles that follow crossrefs
 
     def where(self, key: str) -> str:
         source = self.sources.get(key)
         return f"{source.path}:{source.line}" if source else key
+
+    @property
+    def parsed(self) -> int:
+        """How many entries pybtex has parsed so far; the others were never needed."""
+        if isinstance(self.entries, Entries):
+            return len(self.entries.data.entries)
+        return len(self.entries)
+
+    def field(self, key: str, name: str) -> str:
+        """A field as pybtex gives it ('' when absent); a DOI or crossref without parsing."""
+        if isinstance(self.entries, Entries):
+            return self.entries.field(key, name)
+        entry = self.entries.get(key)
+        return entry.fields.get(name, "") if entry is not None else ""
 
 
 @dataclass(frozen=True)
@@ -60,9 +78,13 @@ class _File:
 
 
 def load(paths: Sequence[str], *, encoding: str = "utf-8", base_dir: str = "") -> Bibliography:
-    """Parse the files in order (the first of two entries with one key wins)."""
+    """Read the files in order (the first of two entries with one key wins)."""
+    return load_files([_read(path, base_dir) for path in paths], encoding)
+
+
+def load_files(files: Sequence[_File], encoding: str) -> Bibliography:
     with long_lived():
-        return _load(paths, encoding, base_dir)
+        return _load(files, encoding)
 
 
 @contextmanager
@@ -83,41 +105,205 @@ def long_lived() -> Iterator[None]:
             gc.enable()
 
 
-def _load(paths: Sequence[str], encoding: str, base_dir: str) -> Bibliography:
-    files = [_read(path, base_dir) for path in paths]
+def _load(files: Sequence[_File], encoding: str) -> Bibliography:
     problems: list[Problem] = []
-    parser = Parser(encoding=encoding)
+    entries = Entries([file.shown for file in files], _Texts(files, encoding))
+    parser = entries.parser
     parser.macros = macros = _KeptMacros(parser.macros)
     sources: dict[str, Source] = {}
-    for file in files:
+    for index, file in enumerate(files):
         text = _decode(file, encoding, problems)
         if text is None:
             continue
+        entries.texts.keep(index, text)
         heads = _heads(text)
         parser.filename = file.shown
         # pybtex reports recoverable faults through a process-global hook; capture() collects
         # them for this parse only instead of raising (strict) or printing to stderr.
         with pybtex.errors.capture() as captured:
             try:
-                parser.parse_string(text)
+                _read_commands(entries, index, text)
             except PybtexError as error:  # unrecoverable for this file
                 captured.append(error)
-        where = _Where(file.shown, text, heads, parser.data.entries, dict(sources))
+        where = _Where(file.shown, text, heads, entries, dict(sources))
         problems += [_problem(error, where) for error in captured]
         problems += _undefined_macros(macros.take_undefined(), where)
         for key, line in heads:
             sources.setdefault(key.lower(), Source(file.shown, line))
-    data: BibliographyData = parser.data
     return Bibliography(
-        entries=MappingProxyType(dict(data.entries)),
-        sources=MappingProxyType(
-            {key: sources[key.lower()] for key in data.entries if key.lower() in sources}
-        ),
+        entries=entries,
+        sources={key: sources[key.lower()] for key in entries if key.lower() in sources},
         problems=tuple(problems),
         fingerprint=fingerprint(files, encoding),
         files=tuple(file.path for file in files),
-        data=data,
+        data=entries.view,
     )
+
+
+def _read_commands(entries: Entries, index: int, text: str) -> None:
+    parser = entries.parser
+    for command in bibscan.scan(text, parser.macros):
+        if command.kind == "entry":
+            entries.defer(index, command)
+        else:  # a @string or @preamble (just that one), or all the rest of a doubtful file
+            _parse(parser, text, command, macros=parser.macros, only=command.kind != "doubt")
+
+
+def _parse(parser: Parser, text: str, command: bibscan.Command, *, macros, only: bool) -> None:
+    """pybtex's own parse of `text` from `command` on (as Parser.parse_string, from an offset, so
+    that its messages keep the file's lines and offsets)."""
+    scanner = LowLevelParser(
+        text, handle_error=parser.handle_error, filename=parser.filename, macros=macros
+    )
+    scanner.pos, scanner.lineno = command.start, command.line
+    for entry_type, body in scanner:
+        kind = entry_type.lower()
+        if kind == "preamble":
+            parser.process_preamble(*body)
+        elif kind != "string":
+            parser.process_entry(entry_type, *body)
+        if only:
+            return
+
+
+class _Texts:
+    """The decoded text of each file, decoded again from its bytes should a snapshot restored
+    from the cache need to parse an entry."""
+
+    def __init__(self, files: Sequence[_File], encoding: str) -> None:
+        self._files = files
+        self._encoding = encoding
+        self._texts: dict[int, str] = {}
+
+    def keep(self, index: int, text: str) -> None:
+        self._texts[index] = text
+
+    def __getitem__(self, index: int) -> str:
+        if index not in self._texts:
+            self._texts[index] = self._files[index].data.decode(self._encoding)
+        return self._texts[index]
+
+
+class _Data(BibliographyData):
+    """pybtex's entries so far, told about the entries left for later, so that a repeated key is
+    reported as pybtex reports one whichever of the two was parsed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deferred: dict[str, tuple[int, bibscan.Command]] = {}  # lower-cased key ->
+        self.order: list[str] = []  # every key, in file order
+        self.parsing: str | None = None  # the deferred key being parsed now
+
+    def add_entry(self, key: str, entry: Entry) -> None:
+        if self.parsing is None and key.lower() in self.deferred:
+            pybtex.errors.report_error(BibliographyDataError(f"repeated bibliography entry: {key}"))
+            return
+        new = self.parsing is None and key not in self.entries
+        super().add_entry(key, entry)  # pybtex reports a repeat of a parsed entry itself
+        if new:
+            self.order.append(key)
+
+
+class Entries(Mapping):
+    """Every entry of the bibliography, case-insensitively by key, in file order; one left for
+    later is parsed by pybtex the first time it is read."""
+
+    def __init__(self, shown: Sequence[str], texts: _Texts) -> None:
+        self.shown = list(shown)
+        self.texts = texts
+        self.parser = Parser()
+        self.parser.data = self.data = _Data()
+        self.parser.unnamed_entry_counter = 1
+        self.view = _View(self)
+
+    def defer(self, index: int, command: bibscan.Command) -> None:
+        key = command.key
+        if key in self.data.entries or key.lower() in self.data.deferred:
+            pybtex.errors.report_error(BibliographyDataError(f"repeated bibliography entry: {key}"))
+            return
+        self.data.deferred[key.lower()] = (index, command)
+        self.data.order.append(key)
+
+    def __getitem__(self, key: str) -> Entry:
+        if not isinstance(key, str):
+            raise KeyError(key)
+        try:
+            return self.data.entries[key]
+        except KeyError:
+            if key.lower() not in self.data.deferred:
+                raise
+        return self._parse(*self.data.deferred[key.lower()])
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        return key in self.data.entries or key.lower() in self.data.deferred
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data.order)
+
+    def __len__(self) -> int:
+        return len(self.data.order)
+
+    def field(self, key: str, name: str) -> str:
+        deferred = self.data.deferred.get(key.lower())
+        if name in bibscan.INDEXED_FIELDS and deferred and key not in self.data.entries:
+            return dict(deferred[1].indexed).get(name, "")
+        entry = self.get(key)
+        return entry.fields.get(name, "") if entry is not None else ""
+
+    def _parse(self, index: int, command: bibscan.Command) -> Entry:
+        self.parser.filename = self.shown[index]
+        macros = CaseInsensitiveDict(dict(command.macros))  # as they were at the entry
+        self.data.parsing = command.key
+        try:
+            with pybtex.errors.capture() as captured:
+                _parse(self.parser, self.texts[index], command, macros=macros, only=True)
+        finally:
+            self.data.parsing = None
+        if captured:  # the first pass let through an entry pybtex finds fault with
+            where = _Where(self.shown[index], self.texts[index], [], self, {})
+            report([_problem(error, where) for error in captured])
+        return self.data.entries[command.key]
+
+
+def to_index(bibliography: Bibliography) -> dict:
+    """What the cache on disk keeps of a snapshot: where each entry is, not the text."""
+    entries = bibliography.entries
+    assert isinstance(entries, Entries)
+    return {
+        "fingerprint": bibliography.fingerprint,
+        "files": list(bibliography.files),
+        "shown": entries.shown,
+        "order": entries.data.order,
+        "deferred": entries.data.deferred,
+        "parsed": dict(entries.data.entries),
+        "sources": dict(bibliography.sources),
+        "problems": list(bibliography.problems),
+    }
+
+
+def from_index(index: dict, files: Sequence[_File], encoding: str) -> Bibliography:
+    """The snapshot again, over the same files (their bytes, for entries still to parse)."""
+    entries = Entries(index["shown"], _Texts(files, encoding))
+    entries.data.order, entries.data.deferred = index["order"], index["deferred"]
+    for key, entry in index["parsed"].items():
+        entries.data.entries[key] = entry
+    return Bibliography(
+        entries=entries,
+        sources=index["sources"],
+        problems=tuple(index["problems"]),
+        fingerprint=index["fingerprint"],
+        files=tuple(index["files"]),
+        data=entries.view,
+    )
+
+
+class _View:
+    """pybtex's BibliographyData as a style reads it (`entries`, for crossrefs)."""
+
+    def __init__(self, entries: Entries) -> None:
+        self.entries = entries
 
 
 class _KeptMacros(CaseInsensitiveDict):
@@ -368,15 +554,11 @@ class BibliographyCache:
         key = fingerprint(files, encoding)
         if self._last is not None and self._last.fingerprint == key:
             return self._last, "memory"
-        stored = None
-        if disk is not None:
-            stored = disk.load_bibliography(
-                key, lambda: load(paths, encoding=encoding, base_dir=base_dir).data
-            )
+        stored = disk.load_bibliography(key, files, encoding) if disk is not None else None
         if stored is not None and stored.files == tuple(file.path for file in files):
             self._last = stored
             return stored, "disk"
-        self._last = load(paths, encoding=encoding, base_dir=base_dir)
+        self._last = load_files(files, encoding)
         if disk is not None:
             disk.save_bibliography(self._last)
         return self._last, "parsed"

@@ -1,7 +1,8 @@
-"""The on-disk cache (`.cache/bibcite/` next to mkdocs.yml by default): the parsed bibliography and
-every formatted reference, each stored under a key made of everything that produced it (the .bib
-files' bytes and encoding; plus the style and its options), so a new process skips that work while
-nothing changed and never sees a stale entry. A file that cannot be read is ignored and rewritten.
+"""The on-disk cache (`.cache/bibcite/` next to mkdocs.yml by default): the bibliography's index
+(where each entry is, and the entries parsed at once) and every formatted reference, each stored
+under a key made of everything that produced it (the .bib files' bytes and encoding; plus the
+style and its options), so a new process skips that work while nothing changed and never sees a
+stale entry. A file that cannot be read is ignored and rewritten.
 """
 
 from __future__ import annotations
@@ -11,19 +12,19 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
-from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from pybtex.database import BibliographyData, Entry
-
-from bibcite.bibliography import Bibliography, long_lived
+from bibcite.bibliography import Bibliography, from_index, long_lived, to_index
 from bibcite.formatting import Reference
 from bibcite.log import Problem, log
 
+if TYPE_CHECKING:
+    from bibcite.bibliography import _File
+
 # Bump when what is stored changes shape: older files are then simply not found.
-FORMAT = "2"
-_INDEX_FIELDS = {"fingerprint", "keys", "sources", "problems", "files"}
+FORMAT = "3"
 
 
 class DiskCache:
@@ -31,40 +32,23 @@ class DiskCache:
         self.directory = directory  # None: caching on disk is off
 
     def load_bibliography(
-        self, fingerprint: str, reparse: Callable[[], BibliographyData]
+        self, fingerprint: str, files: Sequence[_File], encoding: str
     ) -> Bibliography | None:
-        """The snapshot stored for these .bib contents. Its pybtex entries stay on disk until
-        something reads one: a build whose references are all cached never loads them.
-        `reparse` stands in should the stored entries turn out unreadable by then."""
-        index = self._read(_name("bibliography", fingerprint, ".pickle"), pickle.loads)
+        """The snapshot stored for these .bib contents; its entries are parsed from the files'
+        bytes when read, as after a parse."""
+        index = self._read(_name("bibliography", fingerprint, ".pickle"), _unpickle)
         if not isinstance(index, dict) or index.get("fingerprint") != fingerprint:
             return None
-        if not index.keys() >= _INDEX_FIELDS:  # written by another version: parse again
+        try:
+            return from_index(index, files, encoding)
+        except (KeyError, TypeError, AttributeError, ValueError):  # another version's shape
             return None
-        entries_name = _name("entries", fingerprint, ".pickle")
-        data = _Deferred(lambda: self._read(entries_name, _unpickle), reparse)
-        return Bibliography(
-            entries=LazyEntries(index["keys"], data),
-            sources=MappingProxyType(index["sources"]),
-            problems=tuple(index["problems"]),
-            fingerprint=fingerprint,
-            files=tuple(index["files"]),
-            data=data,  # type: ignore[arg-type]  (stands in for BibliographyData)
-        )
 
     def save_bibliography(self, bibliography: Bibliography) -> None:
-        fingerprint = bibliography.fingerprint
-        entries = pickle.dumps(bibliography.data, protocol=pickle.HIGHEST_PROTOCOL)
-        self._write(_name("entries", fingerprint, ".pickle"), entries, "entries-")
-        index = {
-            "fingerprint": fingerprint,
-            "keys": list(bibliography.entries),
-            "sources": dict(bibliography.sources),
-            "problems": list(bibliography.problems),
-            "files": list(bibliography.files),
-        }
-        index_bytes = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        self._write(_name("bibliography", fingerprint, ".pickle"), index_bytes, "bibliography-")
+        index = pickle.dumps(to_index(bibliography), protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(
+            _name("bibliography", bibliography.fingerprint, ".pickle"), index, "bibliography-"
+        )
 
     def load_references(self, signature: tuple) -> dict[str, tuple[Reference, list[Problem]]]:
         stored = self._read(_name("references", repr(signature), ".json"), json.loads)
@@ -135,52 +119,6 @@ def _name(family: str, key: str, suffix: str) -> str:
     return f"{family}-{hashlib.sha256((FORMAT + key).encode()).hexdigest()[:32]}{suffix}"
 
 
-def _unpickle(data: bytes) -> BibliographyData:
+def _unpickle(data: bytes) -> object:
     with long_lived():  # as when parsing: many objects, all of them kept
         return pickle.loads(data)
-
-
-class _Deferred:
-    """pybtex's BibliographyData, read from disk on first use (attribute access passes through)."""
-
-    def __init__(
-        self, load: Callable[[], object], reparse: Callable[[], BibliographyData]
-    ) -> None:
-        self._load = load
-        self._reparse = reparse
-        self._data: BibliographyData | None = None
-
-    def get(self) -> BibliographyData:
-        if self._data is None:
-            data = self._load()
-            if not isinstance(data, BibliographyData):  # missing or corrupt: parse again
-                log.debug("cached entries unreadable; parsing the bibliography again")
-                data = self._reparse()
-            self._data = data
-        return self._data
-
-    def __getattr__(self, name: str):
-        return getattr(self.get(), name)
-
-
-class LazyEntries(Mapping):
-    """The bibliography's keys at once; an entry itself only when it is read."""
-
-    def __init__(self, keys: list[str], data: _Deferred) -> None:
-        self._keys = keys
-        self._lower = {key.lower() for key in keys}
-        self._data = data
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self._lower
-
-    def __getitem__(self, key: str) -> Entry:
-        if key not in self:
-            raise KeyError(key)
-        return self._data.get().entries[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)

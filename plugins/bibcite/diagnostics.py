@@ -85,7 +85,7 @@ def uncited(bibliography: Bibliography, cited: Iterable[str]) -> list[str]:
     """Entries neither cited nor inherited from (`crossref`) by a cited entry."""
     used = {key.lower() for key in cited}
     used |= {
-        bibliography.entries[key].fields.get("crossref", "").lower()
+        bibliography.field(key, "crossref").lower()
         for key in bibliography.entries
         if key.lower() in used
     }
@@ -116,8 +116,8 @@ def normal_doi(value: str) -> str:
 def duplicate_dois(bibliography: Bibliography) -> list[Problem]:
     first: dict[str, str] = {}
     problems = []
-    for key, entry in bibliography.entries.items():
-        doi = normal_doi(entry.fields.get("doi", ""))
+    for key in bibliography.entries:
+        doi = normal_doi(bibliography.field(key, "doi"))
         if not doi:
             continue
         if doi not in first:

@@ -2,7 +2,8 @@
 
 Phase 1 (pages render): the Markdown extensions record each page's citations and tables.
 Phase 2 (`on_env`, every page parsed): number them site-wide and check the keys.
-Phase 3 (`on_page_context`, each page): fill in numbers, links and reference lists.
+Phase 3 (`on_page_context`, each page): fill in numbers, links and the References page;
+(`on_post_page`) each page's own reference list and scholarly metadata.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
         if self.config.enabled:
             self.session.resolve(self.config, files, config)
 
-    # Before search (priority 0) indexes the page, so references are searchable.
+    # Before search (priority 0) indexes the page, so citations and the References page are
+    # searchable; each page's own reference list is added after it (on_post_page).
     @event_priority(50)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         if self.config.enabled:
@@ -66,7 +68,7 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self.session.head(page, output) if self.config.enabled else output
+        return self.session.finish_page(page, output) if self.config.enabled else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:

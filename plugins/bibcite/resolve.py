@@ -63,13 +63,27 @@ class ResolvedSite:
         if cited.bibliography:  # a second marker (reported as a problem) is left empty
             html = render.fill_bibliography(html, "")
         if self.options.per_page_references and cited.groups:
-            here = self.registry.indexes_on(src_uri)
-            listing = render.reference_list(view, lambda key: _backlinks_here(here[key.lower()]))
-            html = render.fill_reference_list(html, listing)
+            pass  # the list goes into the finished page: see fill_reference_list
         elif cited.groups:
             # No reference list here: the citation cards take the references from a template.
             html += render.card_data(view)
         return html
+
+    def fill_reference_list(self, src_uri: str, html: str) -> str:
+        """The page's own reference list, written into the finished page (`on_post_page`): after
+        the search plugin has indexed the page, so that a search for an author or a journal
+        finds the References page once, not every page that cites them (and indexing a list on
+        every page was most of what bibcite added to a build's time)."""
+        cited = self.registry.pages.get(src_uri)
+        if cited is None or src_uri == self.bibliography_page:
+            return html
+        if not (self.options.per_page_references and cited.groups):
+            return html
+        here = self.registry.indexes_on(src_uri)
+        listing = render.reference_list(
+            self._view(src_uri), lambda key: _backlinks_here(here[key.lower()])
+        )
+        return render.fill_reference_list(html, listing)
 
     def _view(self, src_uri: str, numbers: dict[str, int] | None = None) -> render.PageView:
         return render.PageView(

@@ -168,8 +168,10 @@ class Session:
             content = self.publisher.fill(src_uri, content)
         page.content = content
 
-    def head(self, page: Page, output: str) -> str:
-        """The page with its scholarly metadata in <head>."""
+    def finish_page(self, page: Page, output: str) -> str:
+        """The finished page with its reference list, and its scholarly metadata in <head>."""
+        if self.site is not None:
+            output = self.site.fill_reference_list(page.file.src_uri, output)
         if self.publisher is None:
             return output
         return self.publisher.head(page.file.src_uri, output)
@@ -178,6 +180,8 @@ class Session:
         if self.formatter is None or self.catalog is None:
             return
         log.report(self.formatter.take_problems())
+        bibliography = self.formatter.bibliography
+        log.log.debug("%d of %d entries parsed", bibliography.parsed, len(bibliography.entries))
         if self.formatter.formatted_since_export:
             self.disk.save_references(self.formatter.signature, self.formatter.export())
         table_registry.write(self.tables.downloads(self.catalog), config.site_dir)

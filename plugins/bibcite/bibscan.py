@@ -1,0 +1,165 @@
+"""The cheap first pass over a .bib text: where each command starts and ends, and whether an entry
+is one pybtex would read without a word of complaint. Such an entry is left unparsed until a page
+needs it (most of a large bibliography never is); anything else (a @string, a @preamble, an entry
+in doubt) goes to pybtex at once, so every message still comes from pybtex's own parser.
+
+The grammar is pybtex's (`pybtex.database.input.bibtex.LowLevelParser`), narrowed: braces nest at
+most `_DEPTH` deep, entries are delimited by braces, and every macro an entry uses is already
+defined. Whatever falls outside it is simply "in doubt": parsed by pybtex on the spot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from string import digits
+
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database.input.bibtex import NAME_CHARS
+from pybtex.textutils import normalize_whitespace
+
+# Fields read without parsing the entry: the diagnostics compare every entry's DOI and follow
+# every crossref, and must not parse a whole bibliography to do so.
+INDEXED_FIELDS = frozenset({"doi", "crossref"})
+PERSON_FIELDS = frozenset({"author", "editor"})  # pybtex's Person.valid_roles
+_DEPTH = 8
+
+
+def _balanced(depth: int) -> str:
+    """Text with braces nested at most `depth` deep (possessive: no backtracking on failure)."""
+    inner = r"[^{}]*+"
+    for _ in range(depth):
+        inner = rf"(?:[^{{}}]++|\{{{inner}\}})*+"
+    return inner
+
+
+_NAME = rf"[{re.escape(NAME_CHARS)}][{re.escape(NAME_CHARS + digits)}]*+"
+_BRACED = rf"\{{{_balanced(_DEPTH)}\}}"
+_QUOTED = rf'"(?:[^"{{}}]++|{_BRACED})*+"'
+_PART = rf"{_BRACED}|{_QUOTED}|[0-9]++|{_NAME}"
+_VALUE = rf"(?:{_PART})(?:\s*+\#\s*+(?:{_PART}))*+"
+
+_HEAD = re.compile(rf"@\s*+({_NAME})\s*+([{{(])")
+_KEY = re.compile(r"\s*+([^\s,}]++)")
+_FIELD = re.compile(rf"\s*+({_NAME})\s*+=\s*+({_VALUE})")
+_COMMA = re.compile(r"\s*+,")
+_CLOSE = re.compile(r"\s*+\}")
+_STRING = re.compile(rf"\s*+{_NAME}\s*+=\s*+{_VALUE}\s*+\}}")
+_PREAMBLE = re.compile(rf"\s*+{_VALUE}\s*+\}}")
+_PARTS = re.compile(rf"\s*+(?:\#\s*+)?({_PART})")
+_BRACE_GROUP = re.compile(r"\{[^{}]*\}")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command of the text. `kind`: 'entry' (clean, left for later), 'string' or
+    'preamble' (pybtex parses it now, in order), 'doubt' (pybtex parses from here to the end)."""
+
+    kind: str
+    start: int
+    end: int
+    line: int  # of `start`, counted as pybtex counts
+    key: str = ""
+    macros: tuple[tuple[str, str], ...] = ()  # the @string macros the entry uses, with values
+    indexed: tuple[tuple[str, str], ...] = ()  # INDEXED_FIELDS as pybtex would give them
+
+
+def scan(text: str, macros: Mapping[str, str]) -> Iterator[Command]:
+    """The commands of `text` in order. `macros` is read as the scan goes, so the caller must
+    parse each @string it is given before asking for the next command."""
+    pos, line = 0, 1
+    while (at := text.find("@", pos)) >= 0:
+        line += _newlines(text, pos, at)
+        head = _HEAD.match(text, at)
+        if head is None or head[2] == "(":
+            yield Command("doubt", at, len(text), line)
+            return
+        kind = head[1].lower()
+        if kind == "comment":  # pybtex skips only `@comment{`, and reads on from there
+            end = head.end()
+        else:
+            body = {"string": _STRING, "preamble": _PREAMBLE}.get(kind)
+            if body is not None:
+                match = body.match(text, head.end())
+                command = Command(kind, at, match.end(), line) if match else None
+            else:
+                command = _entry(text, at, head.end(), line, macros)
+            if command is None:
+                yield Command("doubt", at, len(text), line)
+                return
+            yield command
+            end = command.end
+        line += _newlines(text, at, end)
+        pos = end
+
+
+def _entry(text: str, at: int, pos: int, line: int, macros: Mapping[str, str]) -> Command | None:
+    key = _KEY.match(text, pos)
+    if key is None:
+        return None
+    pos = key.end()
+    seen: set[str] = set()
+    used: dict[str, str] = {}
+    indexed: list[tuple[str, str]] = []
+    while True:  # as pybtex: a field (or none), then a comma to go on
+        field = _FIELD.match(text, pos)
+        if field is not None:
+            pos = field.end()
+            name, value = field[1].lower(), field[2]
+            if name in seen:  # pybtex would warn of the duplicate
+                return None
+            seen.add(name)
+            # A lone braced or quoted value is taken as written; anything else may use macros.
+            plain = value[0] in '{"' and "#" not in value
+            if not plain or name in INDEXED_FIELDS or name in PERSON_FIELDS:
+                flat = _flatten(value, macros, used)
+                if flat is None or (name in PERSON_FIELDS and not _names_read_cleanly(flat)):
+                    return None
+                if name in INDEXED_FIELDS:
+                    indexed.append((name, flat))
+        comma = _COMMA.match(text, pos)
+        if comma is None:
+            break
+        pos = comma.end()
+    close = _CLOSE.match(text, pos)
+    if close is None:
+        return None
+    return Command("entry", at, close.end(), line, key[1], tuple(used.items()), tuple(indexed))
+
+
+def _flatten(value: str, macros: Mapping[str, str], used: dict[str, str]) -> str | None:
+    """The field's value as pybtex stores it; None when it uses an undefined macro."""
+    parts = []
+    for match in _PARTS.finditer(value):
+        part = match[1]
+        if part[0] in '{"':
+            parts.append(part[1:-1])
+        elif part[0] in digits:
+            parts.append(part)
+        else:
+            if part not in macros:  # pybtex would warn of the undefined macro
+                return None
+            used[part.lower()] = macros[part]
+            parts.append(macros[part])
+    return normalize_whitespace("".join(parts))
+
+
+def _names_read_cleanly(value: str) -> bool:
+    """No name of an author/editor list has more than two commas outside braces (pybtex would
+    warn "too many commas")."""
+    if value.count(",") < 3:
+        return True
+    while True:
+        bare = _BRACE_GROUP.sub("", value)
+        if bare == value:
+            break
+        value = bare
+    return all(name.count(",") <= 2 for name in split_name_list(value))
+
+
+def _newlines(text: str, start: int, end: int) -> int:
+    """Lines between two offsets, as pybtex's scanner counts them (\\n, \\r and \\r\\n)."""
+    newlines = text.count("\n", start, end)
+    returns = text.count("\r", start, end)
+    return newlines + returns - text.count("\r\n", start, end) if returns else newlines

@@ -1,0 +1,126 @@
+"""Entries left unparsed by the first pass (bibscan.py) and parsed when read must come out exactly
+as pybtex's own parse of the whole file gives them, and with the same complaints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pybtex.errors
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pybtex.database.input.bibtex import Parser
+
+from bibcite.bibliography import _KeptMacros, load
+
+DATA = Path(__file__).parent / "data"
+REAL_WORLD = sorted((DATA / "realworld").rglob("*.bib"))
+FEW = settings(max_examples=150, derandomize=True, deadline=None)
+
+
+def pybtex_alone(text: str):
+    parser = Parser()
+    parser.macros = _KeptMacros(parser.macros)  # bibcite's: an undefined macro reads as its name
+    with pybtex.errors.capture() as captured:
+        data = parser.parse_string(text)
+    complaints = [str(error) for error in captured] + parser.macros.take_undefined()
+    return _shape(data.entries), complaints
+
+
+def _shape(entries) -> dict:
+    return {
+        key: (
+            entry.type,
+            dict(entry.fields),
+            {role: [str(person) for person in people] for role, people in entry.persons.items()},
+        )
+        for key, entry in entries.items()
+    }
+
+
+def lazily(path: Path):
+    bibliography = load([str(path)])
+    return bibliography, _shape({key: bibliography.entries[key] for key in bibliography.entries})
+
+
+def test_real_world_files_read_lazily_equal_pybtex_reading_them_whole():
+    for path in [*REAL_WORLD, DATA / "refs.bib"]:
+        expected, _ = pybtex_alone(path.read_text(encoding="utf-8"))
+        bibliography, got = lazily(path)
+        assert list(got) == list(expected), path
+        assert got == expected, path
+
+
+def test_clean_entries_wait_until_read_and_doubtful_ones_are_parsed_at_once(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        '@string{j = "J Test"}\n'
+        "@article{clean, author = {Alpha, A.}, title = {T}, journal = j, year = 2001}\n"
+        "@article{deep, title = {a{b{c{d{e{f{g{h{i{j}}}}}}}}}}}\n"  # deeper than the first pass
+        "@article{late, title = {T}, year = 2002}\n",
+        encoding="utf-8",
+    )
+    bibliography = load([str(path)])
+    assert bibliography.parsed == 2  # `deep` and, after it, the rest of the file
+    assert list(bibliography.entries) == ["clean", "deep", "late"]
+    assert bibliography.entries["CLEAN"].fields["journal"] == "J Test"
+    assert bibliography.parsed == 3
+
+
+def test_a_doi_and_a_crossref_are_read_without_parsing(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@book{parent, title = {P}}\n"
+        '@inbook{child, crossref = "parent", doi = {10.1/X} # "y", title = {C}}\n',
+        encoding="utf-8",
+    )
+    bibliography = load([str(path)])
+    assert bibliography.field("child", "doi") == "10.1/Xy"
+    assert bibliography.field("Child", "crossref") == "parent"
+    assert bibliography.parsed == 0
+
+
+# --- any mix of what entries are made of ------------------------------------------------------
+
+name = st.sampled_from(
+    ["Alpha, A.", "B. Beta", "{Gamma and Sons}", "von Delta, Jr, E.", "A, B, C, D"]
+)
+braced = st.sampled_from(
+    ["{x}", "{A {B} c}", "{{MSC} cells}", "{caf{\\'e}}", "{1--2}", "{}", "{ }"]
+)
+quoted = st.sampled_from(['"x"', '"a {"} b"', '"{MSC}"', '""'])
+macro = st.sampled_from(["jan", "j", "undefined", "J"])
+part = braced | quoted | macro | st.sampled_from(["2001", "7"])
+value = st.lists(part, min_size=1, max_size=3).map(" # ".join)
+field = st.tuples(
+    st.sampled_from(["title", "author", "editor", "doi", "crossref", "Title", "year", "note"]),
+    value
+    | st.lists(name, min_size=1, max_size=4).map(lambda names: "{" + " and ".join(names) + "}"),
+).map(lambda pair: f"{pair[0]} = {pair[1]}")
+entry = st.tuples(
+    st.sampled_from(["article", "BOOK", "misc"]),
+    st.sampled_from(["a", "b", "A", "c:1", "d.2"]),
+    st.lists(field, max_size=5, unique_by=lambda text: text.split(" =")[0].lower())
+    | st.lists(field, max_size=3),  # a repeated field: pybtex complains, so parsed at once
+    st.sampled_from([",", "", ",\n", " ,"]),
+    st.sampled_from(["{", "{", "{", "("]),  # mostly as authors write them
+).map(
+    lambda e: f"@{e[0]}{e[4]}{e[1]}, " + ",\n  ".join(e[2]) + e[3] + ("}" if e[4] == "{" else ")")
+)
+clean_noise = st.sampled_from(
+    ["", "\n", "% a comment\n", '@string{j = "J Test"}\n', "@comment{x}\n", "@preamble{{p}}\n"]
+    + ["@string{jan = {January!}}\n", "\r\n"]
+)
+doubtful_noise = st.sampled_from(["junk @ here\n", "@article{broken, title = {x}\n"])
+noise = clean_noise | clean_noise | clean_noise | doubtful_noise
+bib_text = st.lists(st.tuples(noise, entry).map("\n".join), max_size=6).map("\n".join)
+
+
+@FEW
+@given(text=bib_text)
+def test_any_file_reads_lazily_as_pybtex_reads_it_whole(text, tmp_path_factory):
+    path = tmp_path_factory.mktemp("bib") / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    expected, complaints = pybtex_alone(text)
+    bibliography, got = lazily(path)
+    assert got == expected
+    assert len(bibliography.problems) == len(complaints)
