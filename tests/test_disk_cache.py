@@ -45,7 +45,9 @@ def families(root: Path) -> list[str]:
 FAMILIES = [
     "bibliography.pickle",
     "diagnostics.json",
-    "downloads.json",
+    "downloads.json",  # which files, then the files themselves (.bib and .ris)
+    "downloads.txt",
+    "downloads.txt",
     "references.json",
 ]
 
@@ -55,9 +57,13 @@ def test_a_new_process_reads_both_from_disk(tmp_path):
     assert process(site) == [PARSED]
     first = site.html("index.md")
     assert families(tmp_path) == FAMILIES
+    downloads = sorted((tmp_path / "site" / "downloads").iterdir())
+    made = [path.read_bytes() for path in downloads]
     assert process(site) == [FROM_DISK, TWO_FROM_DISK]
     assert site.html("index.md") == first
     assert SOLO in first
+    assert [path.read_bytes() for path in downloads] == made  # copied from the cache
+    assert b"A single-author study" in made[0]
 
 
 def test_an_edited_bib_is_never_served_stale(tmp_path):

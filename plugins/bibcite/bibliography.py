@@ -13,7 +13,7 @@ import gc
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -34,7 +34,7 @@ _ENTRY_HEAD = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(]\s*([^\s,]+)\s*,", re.MU
 _NOT_ENTRIES = {"string", "preamble", "comment"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per entry: slots halve their memory
 class Source:
     """Where an entry was written: the path shown to authors and the line of its `@type{key,`."""
 
@@ -107,7 +107,7 @@ def long_lived() -> Iterator[None]:
 
 def _load(files: Sequence[_File], encoding: str) -> Bibliography:
     problems: list[Problem] = []
-    entries = Entries([file.shown for file in files], _Texts(files, encoding))
+    entries = Entries([file.shown for file in files])
     parser = entries.parser
     parser.macros = macros = _KeptMacros(parser.macros)
     sources: dict[str, Source] = {}
@@ -115,7 +115,7 @@ def _load(files: Sequence[_File], encoding: str) -> Bibliography:
         text = _decode(file, encoding, problems)
         if text is None:
             continue
-        entries.texts.keep(index, text)
+        entries.texts[index] = text
         heads = _heads(text)
         parser.filename = file.shown
         # pybtex reports recoverable faults through a process-global hook; capture() collects
@@ -166,24 +166,6 @@ def _parse(parser: Parser, text: str, command: bibscan.Command, *, macros, only:
             return
 
 
-class _Texts:
-    """The decoded text of each file, decoded again from its bytes should a snapshot restored
-    from the cache need to parse an entry."""
-
-    def __init__(self, files: Sequence[_File], encoding: str) -> None:
-        self._files = files
-        self._encoding = encoding
-        self._texts: dict[int, str] = {}
-
-    def keep(self, index: int, text: str) -> None:
-        self._texts[index] = text
-
-    def __getitem__(self, index: int) -> str:
-        if index not in self._texts:
-            self._texts[index] = self._files[index].data.decode(self._encoding)
-        return self._texts[index]
-
-
 class _Data(BibliographyData):
     """pybtex's entries so far, told about the entries left for later, so that a repeated key is
     reported as pybtex reports one whichever of the two was parsed."""
@@ -192,6 +174,8 @@ class _Data(BibliographyData):
         super().__init__()
         self.deferred: dict[str, tuple[int, bibscan.Command]] = {}  # lower-cased key ->
         self.order: list[str] = []  # every key, in file order
+        self.keys: set[str] = set()  # every key, lower-cased
+        self.indexed: dict[str, dict[str, str]] = {}  # INDEXED_FIELDS name -> lower key -> value
         self.parsing: str | None = None  # the deferred key being parsed now
 
     def add_entry(self, key: str, entry: Entry) -> None:
@@ -202,27 +186,34 @@ class _Data(BibliographyData):
         super().add_entry(key, entry)  # pybtex reports a repeat of a parsed entry itself
         if new:
             self.order.append(key)
+            self.keys.add(key.lower())
 
 
 class Entries(Mapping):
     """Every entry of the bibliography, case-insensitively by key, in file order; one left for
-    later is parsed by pybtex the first time it is read."""
+    later is parsed by pybtex the first time it is read. Restored from the cache on disk, it
+    knows only the keys and indexed fields, and reads the files again on the first entry asked
+    for (`reload`)."""
 
-    def __init__(self, shown: Sequence[str], texts: _Texts) -> None:
+    def __init__(self, shown: Sequence[str], reload: Callable[[], Entries] | None = None) -> None:
         self.shown = list(shown)
-        self.texts = texts
+        self.texts: dict[int, str] = {}  # each file's text, by its place in the list
         self.parser = Parser()
         self.parser.data = self.data = _Data()
         self.parser.unnamed_entry_counter = 1
         self.view = _View(self)
+        self._reload = reload
 
     def defer(self, index: int, command: bibscan.Command) -> None:
         key = command.key
-        if key in self.data.entries or key.lower() in self.data.deferred:
+        if key.lower() in self.data.keys:
             pybtex.errors.report_error(BibliographyDataError(f"repeated bibliography entry: {key}"))
             return
         self.data.deferred[key.lower()] = (index, command)
         self.data.order.append(key)
+        self.data.keys.add(key.lower())
+        for name, value in command.indexed:
+            self.data.indexed.setdefault(name, {})[key.lower()] = value
 
     def __getitem__(self, key: str) -> Entry:
         if not isinstance(key, str):
@@ -230,14 +221,14 @@ class Entries(Mapping):
         try:
             return self.data.entries[key]
         except KeyError:
-            if key.lower() not in self.data.deferred:
+            if key.lower() not in self.data.keys:
                 raise
+        if self._reload is not None and key.lower() not in self.data.deferred:
+            self._adopt(self._reload())
         return self._parse(*self.data.deferred[key.lower()])
 
     def __contains__(self, key: object) -> bool:
-        if not isinstance(key, str):
-            return False
-        return key in self.data.entries or key.lower() in self.data.deferred
+        return isinstance(key, str) and key.lower() in self.data.keys
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.data.order)
@@ -246,11 +237,15 @@ class Entries(Mapping):
         return len(self.data.order)
 
     def field(self, key: str, name: str) -> str:
-        deferred = self.data.deferred.get(key.lower())
-        if name in bibscan.INDEXED_FIELDS and deferred and key not in self.data.entries:
-            return dict(deferred[1].indexed).get(name, "")
+        unparsed = key.lower() in self.data.keys and key not in self.data.entries
+        if name in bibscan.INDEXED_FIELDS and unparsed:
+            return self.data.indexed.get(name, {}).get(key.lower(), "")
         entry = self.get(key)
         return entry.fields.get(name, "") if entry is not None else ""
+
+    def _adopt(self, loaded: Entries) -> None:
+        self.parser, self.data, self.texts = loaded.parser, loaded.data, loaded.texts
+        self._reload = None
 
     def _parse(self, index: int, command: bibscan.Command) -> Entry:
         self.parser.filename = self.shown[index]
@@ -268,7 +263,8 @@ class Entries(Mapping):
 
 
 def to_index(bibliography: Bibliography) -> dict:
-    """What the cache on disk keeps of a snapshot: where each entry is, not the text."""
+    """What the cache on disk keeps of a snapshot: its keys, the indexed fields and the entries
+    parsed at once; not where the others are (reading the files again finds them)."""
     entries = bibliography.entries
     assert isinstance(entries, Entries)
     return {
@@ -276,7 +272,7 @@ def to_index(bibliography: Bibliography) -> dict:
         "files": list(bibliography.files),
         "shown": entries.shown,
         "order": entries.data.order,
-        "deferred": entries.data.deferred,
+        "indexed": entries.data.indexed,
         "parsed": dict(entries.data.entries),
         "sources": dict(bibliography.sources),
         "problems": list(bibliography.problems),
@@ -284,11 +280,16 @@ def to_index(bibliography: Bibliography) -> dict:
 
 
 def from_index(index: dict, files: Sequence[_File], encoding: str) -> Bibliography:
-    """The snapshot again, over the same files (their bytes, for entries still to parse)."""
-    entries = Entries(index["shown"], _Texts(files, encoding))
-    entries.data.order, entries.data.deferred = index["order"], index["deferred"]
+    """The snapshot again, over the same files: they are read again for the first entry that
+    must be parsed (their problems are the index's already); until then their bytes are not
+    kept."""
+    named = [(file.path, file.shown) for file in files]
+    entries = Entries(index["shown"], reload=lambda: _entries(named, encoding))
+    data = entries.data
+    data.order, data.indexed = index["order"], index["indexed"]
+    data.keys = {key.lower() for key in data.order}
     for key, entry in index["parsed"].items():
-        entries.data.entries[key] = entry
+        data.entries[key] = entry
     return Bibliography(
         entries=entries,
         sources=index["sources"],
@@ -297,6 +298,16 @@ def from_index(index: dict, files: Sequence[_File], encoding: str) -> Bibliograp
         files=tuple(index["files"]),
         data=entries.view,
     )
+
+
+def _entries(named: Sequence[tuple[str, str]], encoding: str) -> Entries:
+    files = []
+    for path, shown in named:
+        with open(path, "rb") as stream:
+            files.append(_File(path, shown, stream.read()))
+    loaded = load_files(files, encoding).entries
+    assert isinstance(loaded, Entries)
+    return loaded
 
 
 class _View:

@@ -86,6 +86,28 @@ class DiskCache:
         self._write(name, json.dumps({"key": key, "value": value}).encode(), f"{family}-")
         return value
 
+    def stored_files(self, family: str, key: str) -> list[tuple[str, str]] | None:
+        """The files stored under `key` by `store_files`: (their name, the cache file holding the
+        text), to be copied rather than read into memory; None when not all of them are there."""
+        manifest = self._read(_name(family, key, ".json"), json.loads)
+        if not isinstance(manifest, dict) or manifest.get("key") != key or self.directory is None:
+            return None
+        try:
+            files = [(name, os.path.join(self.directory, held)) for name, held in manifest["files"]]
+        except (KeyError, TypeError, ValueError):
+            return None
+        return files if all(os.path.isfile(held) for _, held in files) else None
+
+    def store_files(self, family: str, key: str, files: Sequence[tuple[str, str]]) -> None:
+        """Keep each (name, text) under `key`, the texts first and the list of them last."""
+        stem = _name(family, key, "")
+        held = []
+        for number, (name, text) in enumerate(files):
+            self._write(f"{stem}.{number}.txt", text.encode("utf-8"), f"{family}-")
+            held.append([name, f"{stem}.{number}.txt"])
+        manifest = json.dumps({"key": key, "files": held}).encode()
+        self._write(_name(family, key, ".json"), manifest, f"{family}-")
+
     def _read(self, name: str, decode):
         if self.directory is None:
             return None
@@ -108,8 +130,9 @@ class DiskCache:
             with tempfile.NamedTemporaryFile(dir=self.directory, delete=False) as stream:
                 stream.write(data)
             os.replace(stream.name, os.path.join(self.directory, name))
+            stem = name.split(".")[0]  # a family's files for one key share it
             for old in os.listdir(self.directory):
-                if old.startswith(family) and old != name:
+                if old.startswith(family) and not old.startswith(stem):
                     os.remove(os.path.join(self.directory, old))
         except OSError as error:  # a read-only checkout still builds, just without the cache
             log.debug("cannot write the cache in %s: %s", self.directory, error)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -54,7 +55,8 @@ class Work:
 @dataclass(frozen=True)
 class Download:
     path: str  # under the site directory, with "/"
-    content: str
+    content: str = ""
+    cached: str = ""  # or a file in the cache holding it, copied as it is
 
 
 class Publisher:
@@ -120,8 +122,12 @@ class Publisher:
         if disk is None:
             return self._files()
         key = repr((self.bibliography.fingerprint, self.listed, self.work and self.work.key))
-        made = disk.remember("downloads", key, lambda: [[d.path, d.content] for d in self._files()])
-        return [Download(path, content) for path, content in made]
+        stored = disk.stored_files("downloads", key)
+        if stored is not None:
+            return [Download(path, cached=held) for path, held in stored]
+        made = self._files()
+        disk.store_files("downloads", key, [(download.path, download.content) for download in made])
+        return made
 
     def _files(self) -> list[Download]:
         listed = {key: self.bibliography.entries[key] for key in self.listed}
@@ -256,4 +262,8 @@ def _line_of(option: str, config_file: str) -> int | None:
 def write(downloads: Sequence[Download], site_dir: str) -> None:
     for download in downloads:
         path = os.path.join(site_dir, *download.path.split("/"))
-        write_file(download.content.encode("utf-8"), path)
+        if download.cached:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            shutil.copyfile(download.cached, path)
+        else:
+            write_file(download.content.encode("utf-8"), path)
