@@ -10,6 +10,7 @@ defined. Whatever falls outside it is simply "in doubt": parsed by pybtex on the
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -40,14 +41,29 @@ _QUOTED = rf'"(?:[^"{{}}]++|{_BRACED})*+"'
 _PART = rf"{_BRACED}|{_QUOTED}|[0-9]++|{_NAME}"
 _VALUE = rf"(?:{_PART})(?:\s*+\#\s*+(?:{_PART}))*+"
 
-_HEAD = re.compile(rf"@\s*+({_NAME})\s*+([{{(])")
-_KEY = re.compile(r"\s*+([^\s,}]++)")
-_FIELD = re.compile(rf"\s*+({_NAME})\s*+=\s*+({_VALUE})")
-_COMMA = re.compile(r"\s*+,")
-_CLOSE = re.compile(r"\s*+\}")
-_STRING = re.compile(rf"\s*+{_NAME}\s*+=\s*+{_VALUE}\s*+\}}")
-_PREAMBLE = re.compile(rf"\s*+{_VALUE}\s*+\}}")
-_PARTS = re.compile(rf"\s*+(?:\#\s*+)?({_PART})")
+
+class _Grammar:
+    """The compiled patterns, made on the first scan: a build that reads its bibliography from
+    the cache never needs them."""
+
+    def __init__(self) -> None:
+        self.head = re.compile(rf"@\s*+({_NAME})\s*+([{{(])")
+        self.key = re.compile(r"\s*+([^\s,}]++)")
+        self.field = re.compile(rf"\s*+({_NAME})\s*+=\s*+({_VALUE})")
+        self.comma = re.compile(r"\s*+,")
+        self.close = re.compile(r"\s*+\}")
+        self.bodies = {
+            "string": re.compile(rf"\s*+{_NAME}\s*+=\s*+{_VALUE}\s*+\}}"),
+            "preamble": re.compile(rf"\s*+{_VALUE}\s*+\}}"),
+        }
+        self.parts = re.compile(rf"\s*+(?:\#\s*+)?({_PART})")
+
+
+@functools.cache
+def _grammar() -> _Grammar:
+    return _Grammar()
+
+
 _BRACE_GROUP = re.compile(r"\{[^{}]*\}")
 
 
@@ -68,10 +84,11 @@ class Command:
 def scan(text: str, macros: Mapping[str, str]) -> Iterator[Command]:
     """The commands of `text` in order. `macros` is read as the scan goes, so the caller must
     parse each @string it is given before asking for the next command."""
+    grammar = _grammar()
     pos, line = 0, 1
     while (at := text.find("@", pos)) >= 0:
         line += _newlines(text, pos, at)
-        head = _HEAD.match(text, at)
+        head = grammar.head.match(text, at)
         if head is None or head[2] == "(":
             yield Command("doubt", at, len(text), line)
             return
@@ -79,12 +96,12 @@ def scan(text: str, macros: Mapping[str, str]) -> Iterator[Command]:
         if kind == "comment":  # pybtex skips only `@comment{`, and reads on from there
             end = head.end()
         else:
-            body = {"string": _STRING, "preamble": _PREAMBLE}.get(kind)
+            body = grammar.bodies.get(kind)
             if body is not None:
                 match = body.match(text, head.end())
                 command = Command(kind, at, match.end(), line) if match else None
             else:
-                command = _entry(text, at, head.end(), line, macros)
+                command = _entry(grammar, text, at, head.end(), line, macros)
             if command is None:
                 yield Command("doubt", at, len(text), line)
                 return
@@ -94,8 +111,10 @@ def scan(text: str, macros: Mapping[str, str]) -> Iterator[Command]:
         pos = end
 
 
-def _entry(text: str, at: int, pos: int, line: int, macros: Mapping[str, str]) -> Command | None:
-    key = _KEY.match(text, pos)
+def _entry(
+    grammar: _Grammar, text: str, at: int, pos: int, line: int, macros: Mapping[str, str]
+) -> Command | None:
+    key = grammar.key.match(text, pos)
     if key is None:
         return None
     pos = key.end()
@@ -103,7 +122,7 @@ def _entry(text: str, at: int, pos: int, line: int, macros: Mapping[str, str]) -
     used: dict[str, str] = {}
     indexed: list[tuple[str, str]] = []
     while True:  # as pybtex: a field (or none), then a comma to go on
-        field = _FIELD.match(text, pos)
+        field = grammar.field.match(text, pos)
         if field is not None:
             pos = field.end()
             name, value = field[1].lower(), field[2]
@@ -113,25 +132,27 @@ def _entry(text: str, at: int, pos: int, line: int, macros: Mapping[str, str]) -
             # A lone braced or quoted value is taken as written; anything else may use macros.
             plain = value[0] in '{"' and "#" not in value
             if not plain or name in INDEXED_FIELDS or name in PERSON_FIELDS:
-                flat = _flatten(value, macros, used)
+                flat = _flatten(grammar, value, macros, used)
                 if flat is None or (name in PERSON_FIELDS and not _names_read_cleanly(flat)):
                     return None
                 if name in INDEXED_FIELDS:
                     indexed.append((name, flat))
-        comma = _COMMA.match(text, pos)
+        comma = grammar.comma.match(text, pos)
         if comma is None:
             break
         pos = comma.end()
-    close = _CLOSE.match(text, pos)
+    close = grammar.close.match(text, pos)
     if close is None:
         return None
     return Command("entry", at, close.end(), line, key[1], tuple(used.items()), tuple(indexed))
 
 
-def _flatten(value: str, macros: Mapping[str, str], used: dict[str, str]) -> str | None:
+def _flatten(
+    grammar: _Grammar, value: str, macros: Mapping[str, str], used: dict[str, str]
+) -> str | None:
     """The field's value as pybtex stores it; None when it uses an undefined macro."""
     parts = []
-    for match in _PARTS.finditer(value):
+    for match in grammar.parts.finditer(value):
         part = match[1]
         if part[0] in '{"':
             parts.append(part[1:-1])
