@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pybtex.errors
+from conftest import build_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pybtex.database.input.bibtex import Parser
 
-from bibcite.bibliography import _KeptMacros, load
+from bibcite.bibliography import Entries, _KeptMacros, load
 
 DATA = Path(__file__).parent / "data"
 REAL_WORLD = sorted((DATA / "realworld").rglob("*.bib"))
@@ -66,17 +67,28 @@ def test_clean_entries_wait_until_read_and_doubtful_ones_are_parsed_at_once(tmp_
     assert bibliography.parsed == 3
 
 
-def test_a_doi_and_a_crossref_are_read_without_parsing(tmp_path):
+def test_a_field_is_read_without_parsing_the_entry(tmp_path):
     path = tmp_path / "refs.bib"
     path.write_text(
-        "@book{parent, title = {P}}\n"
-        '@inbook{child, crossref = "parent", doi = {10.1/X} # "y", title = {C}}\n',
+        '@string{j = "J {Test}"}\n@book{parent, title = {P}}\n'
+        '@inbook{child, crossref = "parent", doi = {10.1/X} # "y",\n'
+        "  title = {The {MSC}\n  story} # j, author = {A, B}, year = jan}\n",
         encoding="utf-8",
     )
     bibliography = load([str(path)])
-    assert bibliography.field("child", "doi") == "10.1/Xy"
-    assert bibliography.field("Child", "crossref") == "parent"
+    read = {
+        name: bibliography.field("Child", name) for name in ("doi", "crossref", "title", "year")
+    }
+    assert read == {
+        "doi": "10.1/Xy",
+        "crossref": "parent",
+        "title": "The {MSC} storyJ {Test}",
+        "year": "January",
+    }
+    assert bibliography.field("child", "note") == ""
     assert bibliography.parsed == 0
+    entry = bibliography.entries["child"]  # and pybtex agrees
+    assert {name: entry.fields.get(name, "") for name in read} == read
 
 
 # --- any mix of what entries are made of ------------------------------------------------------
@@ -121,6 +133,44 @@ def test_any_file_reads_lazily_as_pybtex_reads_it_whole(text, tmp_path_factory):
     path = tmp_path_factory.mktemp("bib") / "refs.bib"
     path.write_text(text, encoding="utf-8")
     expected, complaints = pybtex_alone(text)
+    unparsed = load([str(path)])
+    names = ("title", "doi", "crossref", "note", "year")
+    fields = {key: {name: unparsed.field(key, name) for name in names} for key in unparsed.entries}
+    lowered = {
+        key: {name.lower(): v for name, v in values[1].items()} for key, values in expected.items()
+    }
+    assert fields == {key: {name: lowered[key].get(name, "") for name in names} for key in expected}
     bibliography, got = lazily(path)
     assert got == expected
     assert len(bibliography.problems) == len(complaints)
+
+
+def test_only_the_last_entries_read_are_held_and_one_let_go_reads_the_same(tmp_path, monkeypatch):
+    monkeypatch.setattr(Entries, "KEPT", 2)
+    keys = ["a", "b", "c", "d", "e"]
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "".join(
+            f"@article{{{key}, author = {{Alpha, {key.upper()}.}}, title = {{T {key}}}}}\n"
+            for key in keys
+        ),
+        encoding="utf-8",
+    )
+    bibliography = load([str(path)])
+    first = _shape({"a": bibliography.entries["a"]})
+    for key in keys:
+        bibliography.entries[key]
+    assert len(bibliography.entries.data.entries) == 2  # pybtex's own entries: the last two
+    assert _shape({"a": bibliography.entries["a"]}) == first
+    assert bibliography.parsed == 5
+
+
+def test_downloads_are_the_same_when_entries_are_let_go(tmp_path, monkeypatch):
+    pages = {"index.md": "# Home\n\n[@solo2001; @duo2002; @trio2003; @many2004]\n"}
+    kept = build_site(tmp_path / "kept", pages, options={"cache": False})
+    monkeypatch.setattr(Entries, "KEPT", 1)
+    let_go = build_site(tmp_path / "let-go", pages, options={"cache": False})
+    for name in ("references.bib", "references.ris"):
+        made = (kept.site.root / "site" / "downloads" / name).read_text(encoding="utf-8")
+        assert made.count("single-author study") == 1
+        assert (let_go.site.root / "site" / "downloads" / name).read_text(encoding="utf-8") == made

@@ -59,11 +59,12 @@ class Bibliography:
     def parsed(self) -> int:
         """How many entries pybtex has parsed so far; the others were never needed."""
         if isinstance(self.entries, Entries):
-            return len(self.entries.data.entries)
+            held = {key.lower() for key in self.entries.data.entries}
+            return len(held | self.entries.ever_parsed)
         return len(self.entries)
 
     def field(self, key: str, name: str) -> str:
-        """A field as pybtex gives it ('' when absent); a DOI or crossref without parsing."""
+        """A field as pybtex gives it ('' when absent), without parsing the entry if it can."""
         if isinstance(self.entries, Entries):
             return self.entries.field(key, name)
         entry = self.entries.get(key)
@@ -195,9 +196,17 @@ class Entries(Mapping):
     knows only the keys and indexed fields, and reads the files again on the first entry asked
     for (`reload`)."""
 
+    # An entry parsed on demand is kept while it is one of the last KEPT read: a build reads
+    # each entry about once (its formatted reference is kept instead), and a site citing
+    # thousands of entries should not hold thousands of pybtex entries in memory.
+    KEPT = 256
+
     def __init__(self, shown: Sequence[str], reload: Callable[[], Entries] | None = None) -> None:
         self.shown = list(shown)
         self.texts: dict[int, str] = {}  # each file's text, by its place in the list
+        self.ever_parsed: set[str] = set()  # lower-cased keys parsed on demand
+        self._kept: dict[str, None] = {}  # of those, the ones still held, oldest first
+        self._watcher: Callable[[str, Entry], None] | None = None
         self.parser = Parser()
         self.parser.data = self.data = _Data()
         self.parser.unnamed_entry_counter = 1
@@ -238,10 +247,20 @@ class Entries(Mapping):
 
     def field(self, key: str, name: str) -> str:
         unparsed = key.lower() in self.data.keys and key not in self.data.entries
-        if name in bibscan.INDEXED_FIELDS and unparsed:
+        if unparsed and name in bibscan.INDEXED_FIELDS:
             return self.data.indexed.get(name, {}).get(key.lower(), "")
+        deferred = self.data.deferred.get(key.lower()) if unparsed else None
+        if deferred is not None and name not in bibscan.PERSON_FIELDS:  # from the entry's text
+            index, command = deferred
+            return bibscan.field_of(self.texts[index], command, name)
         entry = self.get(key)
         return entry.fields.get(name, "") if entry is not None else ""
+
+    def watch(self, watcher: Callable[[str, Entry], None]) -> None:
+        """Call `watcher(key, entry)` for each entry parsed on demand from now on, while it is
+        at hand (what needs every entry once can take it then rather than parse it again). One
+        watcher, the current build's: a serve rebuild's replaces the one before."""
+        self._watcher = watcher
 
     def _adopt(self, loaded: Entries) -> None:
         self.parser, self.data, self.texts = loaded.parser, loaded.data, loaded.texts
@@ -259,7 +278,19 @@ class Entries(Mapping):
         if captured:  # the first pass let through an entry pybtex finds fault with
             where = _Where(self.shown[index], self.texts[index], [], self, {})
             report([_problem(error, where) for error in captured])
-        return self.data.entries[command.key]
+        entry = self.data.entries[command.key]
+        self._keep(command.key.lower())
+        if self._watcher is not None:
+            self._watcher(command.key, entry)
+        return entry
+
+    def _keep(self, key: str) -> None:
+        self.ever_parsed.add(key)
+        self._kept[key] = None
+        if len(self._kept) > self.KEPT:
+            oldest = next(iter(self._kept))
+            del self._kept[oldest]
+            del self.data.entries[oldest]  # parsed again, from its place, if read again
 
 
 def to_index(bibliography: Bibliography) -> dict:

@@ -19,9 +19,10 @@ from string import digits
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database.input.bibtex import NAME_CHARS
 from pybtex.textutils import normalize_whitespace
+from pybtex.utils import CaseInsensitiveDict
 
-# Fields read without parsing the entry: the diagnostics compare every entry's DOI and follow
-# every crossref, and must not parse a whole bibliography to do so.
+# Fields kept for every entry, read without parsing it: the diagnostics compare every entry's
+# DOI and follow every crossref, and must not parse a whole bibliography to do so.
 INDEXED_FIELDS = frozenset({"doi", "crossref"})
 PERSON_FIELDS = frozenset({"author", "editor"})  # pybtex's Person.valid_roles
 _DEPTH = 8
@@ -67,7 +68,7 @@ def _grammar() -> _Grammar:
 _BRACE_GROUP = re.compile(r"\{[^{}]*\}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per entry: slots halve their memory
 class Command:
     """One command of the text. `kind`: 'entry' (clean, left for later), 'string' or
     'preamble' (pybtex parses it now, in order), 'doubt' (pybtex parses from here to the end)."""
@@ -145,6 +146,26 @@ def _entry(
     if close is None:
         return None
     return Command("entry", at, close.end(), line, key[1], tuple(used.items()), tuple(indexed))
+
+
+def field_of(text: str, command: Command, name: str) -> str:
+    """One field of a clean entry as pybtex would give it ('' when absent), read again from
+    the entry's text: a single field without parsing the whole entry."""
+    grammar = _grammar()
+    head = grammar.head.match(text, command.start)
+    key = grammar.key.match(text, head.end()) if head else None
+    pos = key.end() if key else command.end
+    macros = CaseInsensitiveDict(dict(command.macros))
+    while True:  # as in _entry: a field (or none), then a comma to go on
+        field = grammar.field.match(text, pos)
+        if field is not None:
+            if field[1].lower() == name.lower():
+                return _flatten(grammar, field[2], macros, {}) or ""
+            pos = field.end()
+        comma = grammar.comma.match(text, pos)
+        if comma is None:
+            return ""
+        pos = comma.end()
 
 
 def _flatten(

@@ -12,8 +12,8 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import astuple
 from typing import TYPE_CHECKING
 
 from bibcite.bibliography import Bibliography, from_index, long_lived, to_index
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from bibcite.bibliography import _File
 
 # Bump when what is stored changes shape: older files are then simply not found.
-FORMAT = "3"
+FORMAT = "4"
 
 
 class DiskCache:
@@ -56,24 +56,26 @@ class DiskCache:
             return {}
         try:
             return {
-                key: (Reference(**item["reference"]), [Problem(**p) for p in item["problems"]])
-                for key, item in stored["references"].items()
+                key: (Reference(key, html, text, label), [Problem(*p) for p in problems])
+                for key, html, text, label, problems in stored["references"]
             }
-        except (TypeError, KeyError, AttributeError):
+        except (TypeError, KeyError, ValueError):
             return {}
 
     def save_references(
         self, signature: tuple, done: Mapping[str, tuple[Reference, list[Problem]]]
     ) -> None:
+        # Rows of values, encoded piece by piece: a copy of thousands of references (as dicts,
+        # then as one JSON string) would be the build's largest moment of memory.
         stored = {
             "signature": repr(signature),
-            "references": {
-                key: {"reference": asdict(ref), "problems": [asdict(p) for p in problems]}
-                for key, (ref, problems) in done.items()
-            },
+            "references": [
+                [ref.key, ref.html, ref.text, ref.label, [astuple(p) for p in problems]]
+                for ref, problems in done.values()
+            ],
         }
-        name = _name("references", repr(signature), ".json")
-        self._write(name, json.dumps(stored, ensure_ascii=False).encode(), "references-")
+        chunks = json.JSONEncoder(ensure_ascii=False).iterencode(stored)
+        self._write_chunks(_name("references", repr(signature), ".json"), chunks, "references-")
 
     def remember(self, family: str, key: str, make: Callable[[], object]) -> object:
         """`make()`'s JSON-serialisable result, stored under `key`; made again when it is not
@@ -98,12 +100,15 @@ class DiskCache:
             return None
         return files if all(os.path.isfile(held) for _, held in files) else None
 
-    def store_files(self, family: str, key: str, files: Sequence[tuple[str, str]]) -> None:
-        """Keep each (name, text) under `key`, the texts first and the list of them last."""
+    def store_files(
+        self, family: str, key: str, files: Sequence[tuple[str, Iterable[str]]]
+    ) -> None:
+        """Keep each (name, text in parts) under `key`, the texts first and the list of them
+        last."""
         stem = _name(family, key, "")
         held = []
-        for number, (name, text) in enumerate(files):
-            self._write(f"{stem}.{number}.txt", text.encode("utf-8"), f"{family}-")
+        for number, (name, parts) in enumerate(files):
+            self._write_chunks(f"{stem}.{number}.txt", parts, f"{family}-")
             held.append([name, f"{stem}.{number}.txt"])
         manifest = json.dumps({"key": key, "files": held}).encode()
         self._write(_name(family, key, ".json"), manifest, f"{family}-")
@@ -122,13 +127,17 @@ class DiskCache:
             return None
 
     def _write(self, name: str, data: bytes, family: str) -> None:
+        self._write_chunks(name, [data], family)
+
+    def _write_chunks(self, name: str, chunks: Iterable[bytes | str], family: str) -> None:
         """Write atomically, and drop this family's older files (another .bib or style)."""
         if self.directory is None:
             return
         try:
             os.makedirs(self.directory, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.directory, delete=False) as stream:
-                stream.write(data)
+                for chunk in chunks:
+                    stream.write(chunk.encode() if isinstance(chunk, str) else chunk)
             os.replace(stream.name, os.path.join(self.directory, name))
             stem = name.split(".")[0]  # a family's files for one key share it
             for old in os.listdir(self.directory):

@@ -143,8 +143,7 @@ def lost_capitals(
     """Titles with unbraced acronyms or inner capitals, of the given entries."""
     problems = []
     for key in keys:
-        entry = bibliography.entries.get(key)
-        words = unbraced_capitals(entry.fields.get("title", "")) if entry is not None else []
+        words = unbraced_capitals(bibliography.field(key, "title"))
         if not words:
             continue
         shown = ", ".join(f"'{word}'" for word in dict.fromkeys(words))

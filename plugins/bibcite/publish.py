@@ -17,7 +17,7 @@ from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from mkdocs.utils import get_relative_url, write_file
+from mkdocs.utils import get_relative_url
 
 from bibcite import metadata, writers
 from bibcite.bibliography import Bibliography
@@ -25,6 +25,8 @@ from bibcite.log import Problem
 from bibcite.record import record
 
 if TYPE_CHECKING:
+    from pybtex.database import Entry
+
     from bibcite.cache import DiskCache
     from bibcite.config import BibciteConfig
     from bibcite.resolve import ResolvedSite
@@ -55,7 +57,7 @@ class Work:
 @dataclass(frozen=True)
 class Download:
     path: str  # under the site directory, with "/"
-    content: str = ""
+    parts: Sequence[str] = ()  # its text, in pieces: one file of thousands is never one string
     cached: str = ""  # or a file in the cache holding it, copied as it is
 
 
@@ -87,6 +89,13 @@ class Publisher:
         self.downloads = downloads
         self._problems: list[Problem] = []
         self.work = self._check(work, config_file, config_line)
+        # Each listed entry's .bib and .ris text, made while the entry is at hand: the
+        # bibliography does not keep every entry it parses until the downloads are written.
+        self._texts: dict[str, tuple[str, str]] = {}  # by lower-cased key
+        self._listed = {key.lower(): key for key in self.listed}
+        watch = getattr(bibliography.entries, "watch", None)
+        if downloads and watch is not None:
+            watch(self._take)
 
     def problems(self) -> list[Problem]:
         return list(self._problems)
@@ -126,21 +135,36 @@ class Publisher:
         if stored is not None:
             return [Download(path, cached=held) for path, held in stored]
         made = self._files()
-        disk.store_files("downloads", key, [(download.path, download.content) for download in made])
-        return made
+        disk.store_files("downloads", key, [(download.path, download.parts) for download in made])
+        stored = disk.stored_files("downloads", key)
+        if stored is None:  # the cache could not be written
+            return made
+        return [Download(path, cached=held) for path, held in stored]
+
+    def _take(self, key: str, entry: Entry) -> None:
+        name = self._listed.get(key.lower())
+        if name is not None and key.lower() not in self._texts:
+            self._texts[key.lower()] = (
+                writers.bibtex_entry(name, entry),
+                writers.ris_entry(name, entry),
+            )
 
     def _files(self) -> list[Download]:
-        listed = {key: self.bibliography.entries[key] for key in self.listed}
+        for key in self.listed:
+            if key.lower() not in self._texts:
+                self._take(key, self.bibliography.entries[key])
+        texts = [self._texts[key.lower()] for key in self.listed]
+        bib = [part for index, (text, _) in enumerate(texts) for part in ("\n" * bool(index), text)]
         result = [
-            Download(self._path(BIBLIOGRAPHY_NAME, "bib"), writers.bibtex(listed)),
-            Download(self._path(BIBLIOGRAPHY_NAME, "ris"), writers.ris(listed)),
+            Download(self._path(BIBLIOGRAPHY_NAME, "bib"), bib),
+            Download(self._path(BIBLIOGRAPHY_NAME, "ris"), [ris for _, ris in texts]),
         ]
         if self.work is not None:
             own = {self.work.key: self.bibliography.entries[self.work.key]}
             name = writers.download_name(self.work.key)
             result += [
-                Download(self._path(f"cite/{name}", "bib"), writers.bibtex(own)),
-                Download(self._path(f"cite/{name}", "ris"), writers.ris(own)),
+                Download(self._path(f"cite/{name}", "bib"), [writers.bibtex(own)]),
+                Download(self._path(f"cite/{name}", "ris"), [writers.ris(own)]),
             ]
         return result
 
@@ -262,8 +286,9 @@ def _line_of(option: str, config_file: str) -> int | None:
 def write(downloads: Sequence[Download], site_dir: str) -> None:
     for download in downloads:
         path = os.path.join(site_dir, *download.path.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         if download.cached:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
             shutil.copyfile(download.cached, path)
         else:
-            write_file(download.content.encode("utf-8"), path)
+            with open(path, "w", encoding="utf-8", newline="") as stream:
+                stream.writelines(download.parts)

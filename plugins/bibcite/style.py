@@ -126,8 +126,10 @@ def _clean(parts: Iterable) -> list:
     return out
 
 
-# Large enough for every field of a big bibliography: the downloads decode the same strings again.
-@lru_cache(maxsize=1 << 16)
+# An entry's fields are decoded for its downloads and for its reference one after the other
+# (both happen while it is at hand), and journal names recur: a few thousand recent strings
+# catch that, without holding rich text for every field of a big bibliography.
+@lru_cache(maxsize=1 << 12)
 def _decode(latex: str) -> Text:
     """LaTeX field text as pybtex rich text: Unicode, braces kept only as Protected."""
     if not _LATEX_HINT.search(latex):

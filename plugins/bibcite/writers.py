@@ -49,10 +49,10 @@ def bibtex(entries: Mapping[str, Entry]) -> str:
     r"""The entries as a .bib file, in the given order, each field exactly as written in the
     source. (pybtex's own writer re-encodes values as if they were plain text: `50\%` would
     come out as `50\\%`.)"""
-    return "\n".join(_bibtex_entry(key, entry) for key, entry in entries.items())
+    return "\n".join(bibtex_entry(key, entry) for key, entry in entries.items())
 
 
-def _bibtex_entry(key: str, entry: Entry) -> str:
+def bibtex_entry(key: str, entry: Entry) -> str:
     lines = [f"@{getattr(entry, 'original_type', '') or entry.type}{{{key},"]
     for role, people in entry.persons.items():
         lines.append(f"  {role} = {{{' and '.join(str(person) for person in people)}}},")
@@ -64,7 +64,11 @@ def _bibtex_entry(key: str, entry: Entry) -> str:
 def ris(entries: Mapping[str, Entry]) -> str:
     """The entries as an RIS file (one `TY` … `ER` block each, CRLF line ends as the format
     wants)."""
-    return "".join(_ris_block(record(key, entry)) for key, entry in entries.items())
+    return "".join(ris_entry(key, entry) for key, entry in entries.items())
+
+
+def ris_entry(key: str, entry: Entry) -> str:
+    return _ris_block(record(key, entry))
 
 
 def _ris_block(work: Record) -> str:
