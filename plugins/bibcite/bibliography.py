@@ -199,7 +199,7 @@ class Entries(Mapping):
     # An entry parsed on demand is kept while it is one of the last KEPT read: a build reads
     # each entry about once (its formatted reference is kept instead), and a site citing
     # thousands of entries should not hold thousands of pybtex entries in memory.
-    KEPT = 256
+    KEPT = 64
 
     def __init__(self, shown: Sequence[str], reload: Callable[[], Entries] | None = None) -> None:
         self.shown = list(shown)

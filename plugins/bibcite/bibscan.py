@@ -86,6 +86,7 @@ def scan(text: str, macros: Mapping[str, str]) -> Iterator[Command]:
     """The commands of `text` in order. `macros` is read as the scan goes, so the caller must
     parse each @string it is given before asking for the next command."""
     grammar = _grammar()
+    shared: dict[tuple, tuple] = {}  # entries using the same macros share one tuple of them
     pos, line = 0, 1
     while (at := text.find("@", pos)) >= 0:
         line += _newlines(text, pos, at)
@@ -102,7 +103,7 @@ def scan(text: str, macros: Mapping[str, str]) -> Iterator[Command]:
                 match = body.match(text, head.end())
                 command = Command(kind, at, match.end(), line) if match else None
             else:
-                command = _entry(grammar, text, at, head.end(), line, macros)
+                command = _entry(grammar, text, at, head.end(), line, macros, shared)
             if command is None:
                 yield Command("doubt", at, len(text), line)
                 return
@@ -113,7 +114,13 @@ def scan(text: str, macros: Mapping[str, str]) -> Iterator[Command]:
 
 
 def _entry(
-    grammar: _Grammar, text: str, at: int, pos: int, line: int, macros: Mapping[str, str]
+    grammar: _Grammar,
+    text: str,
+    at: int,
+    pos: int,
+    line: int,
+    macros: Mapping[str, str],
+    shared: dict[tuple, tuple],
 ) -> Command | None:
     key = grammar.key.match(text, pos)
     if key is None:
@@ -145,7 +152,9 @@ def _entry(
     close = grammar.close.match(text, pos)
     if close is None:
         return None
-    return Command("entry", at, close.end(), line, key[1], tuple(used.items()), tuple(indexed))
+    uses = tuple(used.items())
+    uses = shared.setdefault(uses, uses)
+    return Command("entry", at, close.end(), line, key[1], uses, tuple(indexed))
 
 
 def field_of(text: str, command: Command, name: str) -> str:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from bibcite.bibliography import _File
 
 # Bump when what is stored changes shape: older files are then simply not found.
-FORMAT = "4"
+FORMAT = "5"
 
 
 class DiskCache:
@@ -85,7 +85,8 @@ class DiskCache:
         if isinstance(stored, dict) and stored.get("key") == key:
             return stored["value"]
         value = make()
-        self._write(name, json.dumps({"key": key, "value": value}).encode(), f"{family}-")
+        chunks = json.JSONEncoder().iterencode({"key": key, "value": value})
+        self._write_chunks(name, chunks, f"{family}-")
         return value
 
     def stored_files(self, family: str, key: str) -> list[tuple[str, str]] | None:

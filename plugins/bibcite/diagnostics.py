@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from typing import TYPE_CHECKING
 
 from pybtex.style.formatting.unsrt import Style as _RecasingStyle
@@ -77,8 +77,8 @@ def check(site: ResolvedSite, disk: DiskCache | None = None) -> list[Problem]:
     if disk is None:
         return run()
     key = repr((bibliography.fingerprint, recasing, sorted(cited)))
-    stored = disk.remember("diagnostics", key, lambda: [asdict(problem) for problem in run()])
-    return [Problem(**problem) for problem in stored]
+    stored = disk.remember("diagnostics", key, lambda: [astuple(problem) for problem in run()])
+    return [Problem(*problem) for problem in stored]
 
 
 def uncited(bibliography: Bibliography, cited: Iterable[str]) -> list[str]:

@@ -127,9 +127,9 @@ def _clean(parts: Iterable) -> list:
 
 
 # An entry's fields are decoded for its downloads and for its reference one after the other
-# (both happen while it is at hand), and journal names recur: a few thousand recent strings
+# (both happen while it is at hand), and journal names recur: a thousand recent strings
 # catch that, without holding rich text for every field of a big bibliography.
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 10)
 def _decode(latex: str) -> Text:
     """LaTeX field text as pybtex rich text: Unicode, braces kept only as Protected."""
     if not _LATEX_HINT.search(latex):
