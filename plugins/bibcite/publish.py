@@ -11,10 +11,12 @@ import difflib
 import os
 import re
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+import tempfile
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 from urllib.parse import urljoin
 
 from mkdocs.utils import get_relative_url
@@ -57,8 +59,42 @@ class Work:
 @dataclass(frozen=True)
 class Download:
     path: str  # under the site directory, with "/"
-    parts: Sequence[str] = ()  # its text, in pieces: one file of thousands is never one string
+    parts: Iterable[str] = ()  # its text, in pieces, read once: never one string of thousands
     cached: str = ""  # or a file in the cache holding it, copied as it is
+
+
+class _Spool:
+    """Texts set aside in a temporary file until the downloads are written: for a bibliography
+    of thousands they would otherwise wait in memory through the whole build."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._where: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self._memory: dict[str, tuple[str, ...]] = {}  # when no temporary file can be made
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._where or key in self._memory
+
+    def put(self, key: str, *texts: str) -> None:
+        try:
+            if self._file is None:
+                # Lives as long as this spool (one build); closed, and so removed, with it.
+                self._file = tempfile.TemporaryFile()  # noqa: SIM115
+                weakref.finalize(self, self._file.close)
+            data = [text.encode("utf-8") for text in texts]
+            start = self._file.seek(0, os.SEEK_END)
+            self._file.write(b"".join(data))
+            self._where[key] = (start, tuple(len(part) for part in data))
+        except OSError:
+            self._memory[key] = texts
+
+    def get(self, key: str) -> tuple[str, ...]:
+        if key in self._memory:
+            return self._memory[key]
+        assert self._file is not None
+        start, sizes = self._where[key]
+        self._file.seek(start)
+        return tuple(self._file.read(size).decode("utf-8") for size in sizes)
 
 
 class Publisher:
@@ -91,7 +127,7 @@ class Publisher:
         self.work = self._check(work, config_file, config_line)
         # Each listed entry's .bib and .ris text, made while the entry is at hand: the
         # bibliography does not keep every entry it parses until the downloads are written.
-        self._texts: dict[str, tuple[str, str]] = {}  # by lower-cased key
+        self._texts = _Spool()  # by lower-cased key
         self._listed = {key.lower(): key for key in self.listed}
         watch = getattr(bibliography.entries, "watch", None)
         if downloads and watch is not None:
@@ -106,18 +142,26 @@ class Publisher:
         if work.key not in self.bibliography.entries:
             close = difflib.get_close_matches(work.key, list(self.bibliography.entries), n=3)
             hint = f"did you mean {' or '.join(repr(key) for key in close)}? " if close else ""
-            self._problems.append(Problem(
-                "key_not_found", config_file, line,
-                f"option cite_this: unknown key '{work.key}'",
-                f"{hint}Give the key of the site's own entry in the bibliography",
-            ))
+            self._problems.append(
+                Problem(
+                    "key_not_found",
+                    config_file,
+                    line,
+                    f"option cite_this: unknown key '{work.key}'",
+                    f"{hint}Give the key of the site's own entry in the bibliography",
+                )
+            )
             return None
         if work.page not in self.pages:
-            self._problems.append(Problem(
-                "page_not_found", config_file, line,
-                f"option cite_this: page '{work.page}' is not a page of the site",
-                "give the path of the work's page under docs/, e.g. index.md",
-            ))
+            self._problems.append(
+                Problem(
+                    "page_not_found",
+                    config_file,
+                    line,
+                    f"option cite_this: page '{work.page}' is not a page of the site",
+                    "give the path of the work's page under docs/, e.g. index.md",
+                )
+            )
             return None
         return work
 
@@ -137,27 +181,32 @@ class Publisher:
         made = self._files()
         disk.store_files("downloads", key, [(download.path, download.parts) for download in made])
         stored = disk.stored_files("downloads", key)
-        if stored is None:  # the cache could not be written
-            return made
+        if stored is None:  # the cache could not be written: make them again for the site
+            return self._files()
         return [Download(path, cached=held) for path, held in stored]
 
     def _take(self, key: str, entry: Entry) -> None:
         name = self._listed.get(key.lower())
         if name is not None and key.lower() not in self._texts:
-            self._texts[key.lower()] = (
-                writers.bibtex_entry(name, entry),
-                writers.ris_entry(name, entry),
-            )
+            bib, ris = writers.bibtex_entry(name, entry), writers.ris_entry(name, entry)
+            self._texts.put(key.lower(), bib, ris)
 
     def _files(self) -> list[Download]:
         for key in self.listed:
             if key.lower() not in self._texts:
                 self._take(key, self.bibliography.entries[key])
-        texts = [self._texts[key.lower()] for key in self.listed]
-        bib = [part for index, (text, _) in enumerate(texts) for part in ("\n" * bool(index), text)]
+
+        def bib() -> Iterator[str]:
+            for index, key in enumerate(self.listed):
+                yield "\n" * bool(index) + self._texts.get(key.lower())[0]
+
+        def ris() -> Iterator[str]:
+            for key in self.listed:
+                yield self._texts.get(key.lower())[1]
+
         result = [
-            Download(self._path(BIBLIOGRAPHY_NAME, "bib"), bib),
-            Download(self._path(BIBLIOGRAPHY_NAME, "ris"), [ris for _, ris in texts]),
+            Download(self._path(BIBLIOGRAPHY_NAME, "bib"), bib()),
+            Download(self._path(BIBLIOGRAPHY_NAME, "ris"), ris()),
         ]
         if self.work is not None:
             own = {self.work.key: self.bibliography.entries[self.work.key]}
@@ -232,16 +281,19 @@ class Publisher:
             if key != self.work.key
         ]
         url = urljoin(self.site_url, self.pages[src_uri]) if self.site_url else ""
-        snippet = metadata.highwire_tags(work, cited) + "\n" + metadata.json_ld(
-            work,
-            cited,
-            schema_type=self.work.schema_type,
-            publication_type=self.work.publication_type,
-            about=self.work.about,
-            url=url,
+        snippet = (
+            metadata.highwire_tags(work, cited)
+            + "\n"
+            + metadata.json_ld(
+                work,
+                cited,
+                schema_type=self.work.schema_type,
+                publication_type=self.work.publication_type,
+                about=self.work.about,
+                url=url,
+            )
         )
         return metadata.head_insert(html, snippet)[0]
-
 
 
 def from_site(
