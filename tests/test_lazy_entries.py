@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pybtex.database.input.bibtex import Parser
 
-from bibcite.bibliography import Entries, _KeptMacros, load
+from bibcite.bibliography import load
+from bibcite.bibproblems import KeptMacros
+from bibcite.entries import Entries
 
 DATA = Path(__file__).parent / "data"
 REAL_WORLD = sorted((DATA / "realworld").rglob("*.bib"))
@@ -20,7 +22,7 @@ FEW = settings(max_examples=150, derandomize=True, deadline=None)
 
 def pybtex_alone(text: str):
     parser = Parser()
-    parser.macros = _KeptMacros(parser.macros)  # bibcite's: an undefined macro reads as its name
+    parser.macros = KeptMacros(parser.macros)  # bibcite's: an undefined macro reads as its name
     with pybtex.errors.capture() as captured:
         data = parser.parse_string(text)
     complaints = [str(error) for error in captured] + parser.macros.take_undefined()
@@ -174,3 +176,41 @@ def test_downloads_are_the_same_when_entries_are_let_go(tmp_path, monkeypatch):
         made = (kept.site.root / "site" / "downloads" / name).read_text(encoding="utf-8")
         assert made.count("single-author study") == 1
         assert (let_go.site.root / "site" / "downloads" / name).read_text(encoding="utf-8") == made
+
+
+def test_an_entry_after_non_ascii_text_is_read_from_its_place_in_the_file(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "% Bibliografía – 参考文献\n"
+        "@article{first, title = {Café – 中文 ☃}, author = {Ødegård, Å.}}\n"
+        "@article{second, title = {Second}, journal = {Ärztebl}}\n",
+        encoding="utf-8",
+    )
+    bibliography = load([str(path)])
+    assert bibliography.field("first", "title") == "Café – 中文 ☃"
+    assert bibliography.entries["second"].fields["journal"] == "Ärztebl"
+    assert str(bibliography.entries["first"].persons["author"][0]) == "Ødegård, Å."
+
+
+def test_a_file_in_an_encoding_not_cut_by_bytes_is_held_as_text(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{a, title = {Ünïcode}}\n@book{b, title = {B}}\n", encoding="utf-16")
+    bibliography = load([str(path)], encoding="utf-16")
+    assert bibliography.problems == ()
+    assert bibliography.entries["b"].fields["title"] == "B"
+    assert bibliography.entries["a"].fields["title"] == "Ünïcode"
+
+
+def test_a_bib_changed_after_it_was_read_is_read_again_not_cut_at_old_places(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@article{a, title = {Old A}}\n@article{b, title = {Old B}}\n", encoding="utf-8"
+    )
+    bibliography = load([str(path)])
+    path.write_text(
+        "% a longer head moves every entry\n"
+        "@article{b, title = {New B}}\n@article{a, title = {New A}}\n",
+        encoding="utf-8",
+    )
+    assert bibliography.entries["a"].fields["title"] == "New A"
+    assert bibliography.field("b", "title") == "New B"

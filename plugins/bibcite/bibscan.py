@@ -157,19 +157,21 @@ def _entry(
     return Command("entry", at, close.end(), line, key[1], uses, tuple(indexed))
 
 
-def field_of(text: str, command: Command, name: str) -> str:
-    """One field of a clean entry as pybtex would give it ('' when absent), read again from
-    the entry's text: a single field without parsing the whole entry."""
+def field_of(text: str, macros: tuple[tuple[str, str], ...], name: str) -> str:
+    """One field of a clean entry (`text`, from its `@`) as pybtex would give it ('' when
+    absent), read again from the entry's text: one field without parsing the whole entry."""
     grammar = _grammar()
-    head = grammar.head.match(text, command.start)
+    head = grammar.head.match(text)
     key = grammar.key.match(text, head.end()) if head else None
-    pos = key.end() if key else command.end
-    macros = CaseInsensitiveDict(dict(command.macros))
+    if key is None:
+        return ""
+    pos = key.end()
+    defined = CaseInsensitiveDict(dict(macros))
     while True:  # as in _entry: a field (or none), then a comma to go on
         field = grammar.field.match(text, pos)
         if field is not None:
             if field[1].lower() == name.lower():
-                return _flatten(grammar, field[2], macros, {}) or ""
+                return _flatten(grammar, field[2], defined, {}) or ""
             pos = field.end()
         comma = grammar.comma.match(text, pos)
         if comma is None:
