@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from pybtex.database import Entry, Person
 
 from bibcite.style import plain_text

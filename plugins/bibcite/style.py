@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from pybtex.exceptions import PybtexError
 from pybtex.markup import LaTeXParser
 from pybtex.richtext import HRef, Protected, String, Tag, Text
@@ -47,13 +46,21 @@ _WORDS = {"LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX"}
 _SYMBOLS = {",": " ", ";": " ", ":": " ", "\\": " ", " ": " ", "\n": " "}
 
 
+def _ulatex(text: str, errors: str = "strict") -> str:
+    # Imported when first needed, not with the plugin: building its tables takes 6 ms, and a
+    # build whose references all come from the cache never decodes LaTeX.
+    import latexcodec  # noqa: F401, PLC0415  (registers the "ulatex" codec)
+
+    return codecs.decode(text, "ulatex", errors)
+
+
 # latexcodec costs ~0.3 ms per title; decoding only the words that hold LaTeX is ten times faster.
 _LATEX_WORD = re.compile(r"\S*(?:[\\$~]|--|``|''|[?!]`)\S*")
 
 
 def _decode_word(match: re.Match[str]) -> str:
     word = match[0]
-    decoded = codecs.decode(word, "ulatex")
+    decoded = _ulatex(word)
     # A control word at the end comes back as "\cmd "; the space after it is the author's own.
     return decoded[:-1] if decoded.endswith(" ") and not word.endswith(" ") else decoded
 
@@ -62,7 +69,7 @@ def _to_unicode(latex: str) -> str:
     try:
         return _LATEX_WORD.sub(_decode_word, latex)
     except ValueError:  # a word that is not LaTeX on its own (e.g. "\ " split off): decode it all
-        return codecs.decode(latex, "ulatex")
+        return _ulatex(latex)
 
 
 def _leftovers(match: re.Match[str]) -> str:
@@ -82,7 +89,7 @@ def _accented(command: str, inner: list) -> list:
     # latexcodec decodes \'\i but not \'{\i}: retry with the bare letter.
     letter = "".join(str(part) for part in inner).replace("ı", "i").replace("ȷ", "j")
     try:
-        decoded = codecs.decode(f"\\{command}{letter}", "ulatex")
+        decoded = _ulatex(f"\\{command}{letter}")
     except ValueError:
         return inner
     return [String(decoded)] if "\\" not in decoded else inner
@@ -138,7 +145,7 @@ def _decode(latex: str) -> Text:
     try:
         parts = list(LaTeXParser(_to_unicode(latex)).iter_string_parts())
     except (PybtexError, ValueError):  # unbalanced braces or a lone "\\" in a hand-made Entry
-        text = codecs.decode(latex, "ulatex", "ignore")
+        text = _ulatex(latex, "ignore")
         return Text(_clean_string(text.replace("{", "").replace("}", "")))
     return Text(*_clean(parts))
 
