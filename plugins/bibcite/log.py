@@ -40,7 +40,7 @@ _warned = [0]  # the plugin's warnings since the last `take_warning_count()`
 
 def report(problems: Iterable[Problem]) -> None:
     for problem in problems:
-        log.log(problem.level, str(problem))
+        log.log(problem.level, "%s", problem)  # formatted only if shown: most are debug
         if problem.level >= logging.WARNING:
             _warned[0] += 1
 
