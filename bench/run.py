@@ -13,11 +13,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import queue
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -131,37 +133,52 @@ def serve_rebuild(root: Path, python: str, label: str) -> float:
         stderr=subprocess.PIPE,
         text=True,
     )
+    lines = _lines_of(process)
     try:
-        _built_times(process, 1)
-        _wait_for(process, "Serving on")  # the watcher starts only then
-        time.sleep(1)
+        _wait_for(lines, "Documentation built in")
+        _wait_for(lines, "Serving on")  # the watcher starts only then
         page = root / "docs" / "page-0001.md"
-        page.write_text(page.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
-        times = _built_times(process, 1)
-        return times[-1]
+        # The file watcher may start a moment after "Serving on": edit again until MkDocs sees it.
+        for _ in range(10):
+            time.sleep(1)
+            page.write_text(page.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+            line = _wait_for(lines, "Documentation built in", timeout=30)
+            if line is not None:
+                return float(line.rsplit("in", 1)[1].split()[0])
+        raise SystemExit("mkdocs serve never rebuilt after an edit")
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def _wait_for(process: subprocess.Popen, text: str) -> None:
-    assert process.stderr is not None
-    while text not in (line := process.stderr.readline()):
-        if not line:
-            raise SystemExit("mkdocs serve stopped")
+def _lines_of(process: subprocess.Popen) -> queue.Queue:
+    """The process's stderr lines, read by a thread of their own (so a wait can time out); an
+    empty string once it ends."""
+    lines: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.put(line)
+        lines.put("")
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
 
 
-def _built_times(process: subprocess.Popen, count: int) -> list[float]:
-    found = []
-    deadline = time.monotonic() + 600
-    assert process.stderr is not None
-    while len(found) < count and time.monotonic() < deadline:
-        line = process.stderr.readline()
+def _wait_for(lines: queue.Queue, text: str, timeout: float = 600) -> str | None:
+    """The first line holding `text`; None if none comes within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            return None
         if not line:
             raise SystemExit("mkdocs serve stopped")
-        if "Documentation built in" in line:
-            found.append(float(line.rsplit("in", 1)[1].split()[0]))
-    return found
+        if text in line:
+            return line
+    return None
 
 
 def median(runs: list[tuple[float, float]], index: int) -> float:

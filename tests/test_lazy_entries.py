@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pybtex.errors
-from conftest import build_site
+from conftest import build_site, capture_plugin_log
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pybtex.database.input.bibtex import Parser
@@ -214,3 +214,21 @@ def test_a_bib_changed_after_it_was_read_is_read_again_not_cut_at_old_places(tmp
     )
     assert bibliography.entries["a"].fields["title"] == "New A"
     assert bibliography.field("b", "title") == "New B"
+
+
+def test_an_entry_gone_from_a_bib_changed_during_the_build_is_a_warning_not_a_crash(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{a, title = {A}}\n@article{b, title = {B}}\n", encoding="utf-8")
+    bibliography = load([str(path)])
+    path.write_text("@article{b, title = {B, edited}}\n", encoding="utf-8")
+    handler, stop = capture_plugin_log()
+    try:
+        entry = bibliography.entries["a"]
+    finally:
+        stop()
+    assert entry.fields == {}
+    assert handler.lines == [
+        f"WARNING: bibcite: {path}: the entry 'a' could not be read: the .bib changed while the "
+        "site was built [bibfile_error] — build again (`mkdocs serve` does so by itself)"
+    ]
+    assert bibliography.entries["b"].fields["title"] == "B, edited"

@@ -17,7 +17,7 @@ from pybtex.utils import CaseInsensitiveDict
 
 from bibcite import bibscan
 from bibcite.bibproblems import Where, problem
-from bibcite.log import report
+from bibcite.log import Problem, report
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ class Entries(Mapping):
         except KeyError:
             if key.lower() not in self.data.keys:
                 raise
-        return self._again(lambda: self._parse(self.data.deferred[key.lower()]))
+        return self._again(key, lambda: self._parse(self.data.deferred[key.lower()]), Entry("misc"))
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and key.lower() in self.data.keys
@@ -158,7 +158,8 @@ class Entries(Mapping):
         if unparsed and name not in bibscan.PERSON_FIELDS:
             place = self.data.deferred.get(lower)
             if place is not None:
-                return self._again(lambda: bibscan.field_of(self._text(place), place.macros, name))
+                text = lambda: bibscan.field_of(self._text(place), place.macros, name)  # noqa: E731
+                return self._again(key, text, "")
         entry = self.get(key)
         return entry.fields.get(name, "") if entry is not None else ""
 
@@ -168,23 +169,28 @@ class Entries(Mapping):
         watcher, the current build's: a serve rebuild's replaces the one before."""
         self._watcher = watcher
 
-    def _again(self, read):
+    def _again(self, key: str, read, lost):
         """`read()`, after reading the files again if this knows no places (restored from the
-        cache) or a file changed since."""
+        cache) or a file changed since; `lost`, with a warning, should the entry still not be
+        where the files were just read to put it (a file changing under the build)."""
         if self.restored and self._reload is not None:
             self._adopt(self._reload())
         try:
             return read()
-        except FileChanged:
-            if self._reload is None:
-                raise
-            self._adopt(self._reload())
-            return read()
+        except (FileChanged, KeyError):  # KeyError: not in the files read again
+            if self._reload is not None:
+                self._adopt(self._reload())
+                try:
+                    return read()
+                except (FileChanged, KeyError):
+                    pass
+        report([_lost(key, self.files[0].shown if self.files else "")])
+        return lost
 
     def _adopt(self, loaded: Entries) -> None:
         self.parser, self.data = loaded.parser, loaded.data
         self.files, self.texts = loaded.files, loaded.texts
-        self._reload, self.restored = None, False
+        self.restored = False
 
     def _text(self, place: Place) -> str:
         if place.file in self.texts:
@@ -207,6 +213,8 @@ class Entries(Mapping):
                 parse_from(self.parser, text, 0, place.line, macros=macros, only=True)
         finally:
             self.data.parsing = False
+        if place.key not in self.data.entries:  # not the entry found there: the file changed
+            raise FileChanged(self.files[place.file].path)
         if captured:  # the first pass let through an entry pybtex finds fault with
             where = Where(shown, text, [], self, {}, first_line=place.line)
             report([problem(error, where) for error in captured])
@@ -223,6 +231,16 @@ class Entries(Mapping):
             oldest = next(iter(self._kept))
             del self._kept[oldest]
             del self.data.entries[oldest]  # parsed again, from its place, if read again
+
+
+def _lost(key: str, shown: str) -> Problem:
+    return Problem(
+        "bibfile_error",
+        shown,
+        None,
+        f"the entry '{key}' could not be read: the .bib changed while the site was built",
+        "build again (`mkdocs serve` does so by itself)",
+    )
 
 
 class View:
