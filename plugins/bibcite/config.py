@@ -169,11 +169,13 @@ class BibciteConfig(base.Config):
     """Turn the plugin off without removing it from mkdocs.yml (citations are left as written)."""
 
     cache_dir = c.Optional(c.Type(str))
-    """Where the parsed bibliography and formatted references are kept between builds, relative
-    to mkdocs.yml (default `.cache/bibcite`); set `cache: false` to keep nothing on disk."""
+    """Where the bibliography's index, the formatted references and the downloads are kept
+    between builds, relative to mkdocs.yml (default `.cache/bibcite`); set `cache: false` to
+    keep nothing on disk."""
 
     cache = c.Type(bool, default=True)
-    """Keep the parsed bibliography and formatted references on disk between builds."""
+    """Keep the bibliography's index, the formatted references and the downloads on disk
+    between builds."""
 
     bibliography = BibliographyFiles()
     """The .bib file or files, relative to mkdocs.yml."""
