@@ -1,6 +1,5 @@
 """Golden strings for the `vancouver` pybtex style (plain text unless the test says HTML)."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +8,7 @@ from hypothesis import strategies as st
 from pybtex.database import Entry, Person, parse_file, parse_string
 from pybtex.plugin import find_plugin
 
+from bibcite import style
 from bibcite.backend import render_html
 from bibcite.style import VancouverStyle, abbreviate_pages, family_names, has_others
 
@@ -160,24 +160,13 @@ def test_family_names_fall_back_to_editors():
     assert family_names(Entry("misc")) == []
 
 
-def test_ten_thousand_authors_format_quickly():
+def test_ten_thousand_authors_format_as_the_first_three_et_al():
+    # How long it takes is bench/stress.py's to measure ("authors"), not a test's.
     entry = Entry("article", fields={"title": "T", "journal": "J", "year": "2000"})
     for n in range(10_000):
         entry.add_person(Person(f"Author{n}, A."), "author")
-    style = VancouverStyle()
-    start = time.perf_counter()
-    result = style.format_entry("big", entry).text.render_as("text")
-    assert time.perf_counter() - start < 0.05
+    result = VancouverStyle().format_entry("big", entry).text.render_as("text")
     assert result == "Author0 A, Author1 A, Author2 A, et al. T. J. 2000."
-
-
-def test_one_entry_formats_well_under_two_milliseconds(project_bib):
-    style = VancouverStyle()
-    entries = list(project_bib.entries.items()) * 50
-    start = time.perf_counter()
-    for key, entry in entries:
-        style.format_entry(key, entry)
-    assert (time.perf_counter() - start) / len(entries) < 0.002
 
 
 # --- journal data --------------------------------------------------------------------------------
@@ -569,3 +558,15 @@ def test_missing_fields_show_what_is_there(bibtex, shown, missing):
     entry = bib.entries["k"]
     assert VancouverStyle().format_entry("k", entry).text.render_as("text") == shown
     assert VancouverStyle.missing_fields(entry) == missing
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    before=st.text(st.sampled_from("ab01-.,:;()AZ/+<>'`?!~\"=_&%*é"), max_size=6),
+    dashes=st.sampled_from(["--", "---", "----"]),
+    after=st.text(st.sampled_from("ab01-.,:;()AZ/+<>'`?!~\"=_&%*é"), max_size=6),
+)
+def test_a_word_decoded_without_the_codec_reads_as_the_codec_reads_it(before, dashes, after):
+    word = before + dashes + after
+    style._decoded_word.cache_clear()
+    assert style._decoded_word(word) == style._ulatex(word)

@@ -58,8 +58,20 @@ def _ulatex(text: str, errors: str = "strict") -> str:
 _LATEX_WORD = re.compile(r"\S*(?:[\\$~]|--|``|''|[?!]`)\S*")
 
 
+# A word whose only LaTeX is dashes ("1936--1938", every page range) needs no codec.
+_DASHES_ONLY = re.compile(r"(?:[0-9A-Za-z.:;()/+-]|,(?!,))*")
+_DASHES = {"---": "\u2014", "--": "\u2013"}
+_DASH_RUN = re.compile(r"---|--")
+
+
 def _decode_word(match: re.Match[str]) -> str:
-    word = match[0]
+    return _decoded_word(match[0])
+
+
+@lru_cache(maxsize=1 << 11)  # names and journal words recur across entries
+def _decoded_word(word: str) -> str:
+    if _DASHES_ONLY.fullmatch(word):
+        return _DASH_RUN.sub(lambda dash: _DASHES[dash[0]], word)
     decoded = _ulatex(word)
     # A control word at the end comes back as "\cmd "; the space after it is the author's own.
     return decoded[:-1] if decoded.endswith(" ") and not word.endswith(" ") else decoded
