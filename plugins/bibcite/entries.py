@@ -7,8 +7,10 @@ parsed again.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import pybtex.errors
 from pybtex.database import BibliographyData, BibliographyDataError, Entry
@@ -108,6 +110,7 @@ class Entries(Mapping):
         self.files = list(files)
         self.encoding = encoding
         self.texts: dict[int, str] = {}  # the texts held (an encoding not cut by bytes)
+        self._streams: dict[int, BinaryIO] = {}  # each file, open for reading entries again
         self.ever_parsed: set[str] = set()  # lower-cased keys parsed on demand
         self._kept: dict[str, None] = {}  # of those, the ones still held, oldest first
         self._watcher: Callable[[str, Entry], None] | None = None
@@ -190,18 +193,23 @@ class Entries(Mapping):
     def _adopt(self, loaded: Entries) -> None:
         self.parser, self.data = loaded.parser, loaded.data
         self.files, self.texts = loaded.files, loaded.texts
-        self.restored = False
+        for stream in self._streams.values():
+            stream.close()
+        self._streams, self.restored = {}, False
 
     def _text(self, place: Place) -> str:
         if place.file in self.texts:
             return self.texts[place.file][place.start : place.end]
         file = self.files[place.file]
-        with open(file.path, "rb") as stream:
-            status = os.fstat(stream.fileno())
-            if (status.st_size, status.st_mtime_ns) != (file.size, file.mtime_ns):
-                raise FileChanged(file.path)
-            stream.seek(place.start)
-            return stream.read(place.end - place.start).decode(self.encoding)
+        stream = self._streams.get(place.file)
+        if stream is None:  # kept open: a build reads hundreds of entries from it
+            stream = self._streams[place.file] = open(file.path, "rb")  # noqa: SIM115
+            weakref.finalize(self, stream.close)
+        status = os.fstat(stream.fileno())
+        if (status.st_size, status.st_mtime_ns) != (file.size, file.mtime_ns):
+            raise FileChanged(file.path)
+        stream.seek(place.start)
+        return stream.read(place.end - place.start).decode(self.encoding)
 
     def _parse(self, place: Place) -> Entry:
         text = self._text(place)
