@@ -4,11 +4,16 @@ never serves a stale one; a corrupt cache file is ignored and rewritten."""
 
 from __future__ import annotations
 
+import json
+import logging
 import pickle
+from dataclasses import fields
 from pathlib import Path
 
 from conftest import DATA, capture_plugin_log, make_site, new_process
 from mkdocs.commands.build import build
+
+from bibcite.log import Problem
 
 PAGES = {"index.md": "# Home\n\nCites [@solo2001] and [@many2004].\n"}
 SOLO = "Alpha A. A single-author study. J Test. 2001;1:1-5."
@@ -141,3 +146,10 @@ def test_an_index_written_by_another_version_is_ignored(tmp_path):
     index.write_bytes(pickle.dumps({"fingerprint": fingerprint, "data": None}))
     assert process(site) == [PARSED, TWO_FROM_DISK]  # the references' own file is still good
     assert SOLO in site.html("index.md")
+
+
+def test_a_problem_comes_back_from_the_cache_whole():
+    problem = Problem("duplicate_doi", "refs.bib", 3, "the same DOI", "keep one", logging.DEBUG)
+    stored = json.loads(json.dumps(problem.row()))
+    assert Problem(*stored) == problem
+    assert len(stored) == len(fields(Problem))  # a field added to Problem must be stored too

@@ -13,7 +13,6 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import astuple
 from typing import TYPE_CHECKING
 
 from bibcite.bibliography import Bibliography, from_index, long_lived, to_index
@@ -70,7 +69,7 @@ class DiskCache:
         stored = {
             "signature": repr(signature),
             "references": [
-                [ref.key, ref.html, ref.text, ref.label, [astuple(p) for p in problems]]
+                [ref.key, ref.html, ref.text, ref.label, [p.row() for p in problems]]
                 for ref, problems in done.values()
             ],
         }

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from pybtex.style.formatting.unsrt import Style as _RecasingStyle
@@ -77,7 +77,7 @@ def check(site: ResolvedSite, disk: DiskCache | None = None) -> list[Problem]:
     if disk is None:
         return run()
     key = repr((bibliography.fingerprint, recasing, sorted(cited)))
-    stored = disk.remember("diagnostics", key, lambda: [astuple(problem) for problem in run()])
+    stored = disk.remember("diagnostics", key, lambda: [problem.row() for problem in run()])
     return [Problem(*problem) for problem in stored]
 
 

@@ -29,6 +29,11 @@ class Problem:
     fix: str = ""
     level: int = logging.WARNING
 
+    def row(self) -> tuple:
+        """Its fields in order, for the cache on disk (`Problem(*row)` makes it again); much
+        cheaper than dataclasses.astuple, which copies deeply."""
+        return (self.category, self.where, self.line, self.message, self.fix, self.level)
+
     def __str__(self) -> str:
         location = f"{self.where}:{self.line}" if self.line else self.where
         fix = f" — {self.fix}" if self.fix else ""
