@@ -178,6 +178,8 @@ class Entries(Mapping):
         where the files were just read to put it (a file changing under the build)."""
         if self.restored and self._reload is not None:
             self._adopt(self._reload())
+        place = self.data.deferred.get(key.lower())
+        shown = self.files[place.file].shown if place else ", ".join(f.shown for f in self.files)
         try:
             return read()
         except (FileChanged, KeyError):  # KeyError: not in the files read again
@@ -187,7 +189,7 @@ class Entries(Mapping):
                     return read()
                 except (FileChanged, KeyError):
                     pass
-        report([_lost(key, self.files[0].shown if self.files else "")])
+        report([_lost(key, shown)])
         return lost
 
     def _adopt(self, loaded: Entries) -> None:
