@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pybtex.errors
-from pybtex.database import BibliographyData, Entry
+from pybtex.database import BibliographyData
 from pybtex.exceptions import PybtexError
 
 from bibcite import bibscan
@@ -42,12 +42,16 @@ class Source:
 
 @dataclass(frozen=True)
 class Bibliography:
-    entries: Mapping[str, Entry]  # read in file order; an entry is parsed when first read
+    entries: Entries  # read in file order; an entry is parsed when first read
     sources: Mapping[str, Source]
     problems: tuple[Problem, ...] = ()
     fingerprint: str = ""
     files: tuple[str, ...] = field(default=())
-    data: BibliographyData | None = None  # pybtex's view, for styles that follow crossrefs
+
+    @property
+    def data(self) -> BibliographyData:
+        """pybtex's view of the entries, for styles that follow crossrefs."""
+        return self.entries.view  # type: ignore[return-value]  (what styles read of it)
 
     def where(self, key: str) -> str:
         source = self.sources.get(key)
@@ -56,17 +60,11 @@ class Bibliography:
     @property
     def parsed(self) -> int:
         """How many entries pybtex has parsed so far; the others were never needed."""
-        if isinstance(self.entries, Entries):
-            held = {key.lower() for key in self.entries.data.entries}
-            return len(held | self.entries.ever_parsed)
-        return len(self.entries)
+        return self.entries.parsed
 
     def field(self, key: str, name: str) -> str:
         """A field as pybtex gives it ('' when absent), without parsing the entry if it can."""
-        if isinstance(self.entries, Entries):
-            return self.entries.field(key, name)
-        entry = self.entries.get(key)
-        return entry.fields.get(name, "") if entry is not None else ""
+        return self.entries.field(key, name)
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,6 @@ def _load(files: Sequence[_File], encoding: str) -> Bibliography:
         problems=tuple(problems),
         fingerprint=fingerprint(files, encoding),
         files=tuple(file.path for file in files),
-        data=entries.view,
     )
 
 
@@ -174,7 +171,6 @@ def to_index(bibliography: Bibliography) -> dict:
     """What the cache on disk keeps of a snapshot: its keys, the indexed fields and the entries
     parsed at once; not where the others are (reading the files again finds them)."""
     entries = bibliography.entries
-    assert isinstance(entries, Entries)
     return {
         "fingerprint": bibliography.fingerprint,
         "files": list(bibliography.files),
@@ -204,14 +200,11 @@ def from_index(index: dict, files: Sequence[_File], encoding: str) -> Bibliograp
         problems=tuple(index["problems"]),
         fingerprint=index["fingerprint"],
         files=tuple(index["files"]),
-        data=entries.view,
     )
 
 
 def _entries(named: Sequence[BibFile], encoding: str) -> Entries:
-    loaded = load_files([_read(file.path, "", shown=file.shown) for file in named], encoding)
-    assert isinstance(loaded.entries, Entries)
-    return loaded.entries
+    return load_files([_read(file.path, "", shown=file.shown) for file in named], encoding).entries
 
 
 def fingerprint(files: Sequence[_File], encoding: str) -> str:

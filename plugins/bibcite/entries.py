@@ -152,6 +152,11 @@ class Entries(Mapping):
     def __len__(self) -> int:
         return len(self.data.order)
 
+    @property
+    def parsed(self) -> int:
+        """How many entries pybtex has parsed so far (at once, or on demand since)."""
+        return len({key.lower() for key in self.data.entries} | self.ever_parsed)
+
     def field(self, key: str, name: str) -> str:
         """A field as pybtex gives it ('' when absent), without parsing the entry if it can."""
         lower = key.lower()
@@ -161,8 +166,8 @@ class Entries(Mapping):
         if unparsed and name not in bibscan.PERSON_FIELDS:
             place = self.data.deferred.get(lower)
             if place is not None:
-                text = lambda: bibscan.field_of(self._text(place), place.macros, name)  # noqa: E731
-                return self._again(key, text, "")
+                read = lambda: bibscan.field_of(self._text(place), place.macros, name)  # noqa: E731
+                return self._again(key, read, "")
         entry = self.get(key)
         return entry.fields.get(name, "") if entry is not None else ""
 

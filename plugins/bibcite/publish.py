@@ -129,9 +129,8 @@ class Publisher:
         # bibliography does not keep every entry it parses until the downloads are written.
         self._texts = _Spool()  # by lower-cased key
         self._listed = {key.lower(): key for key in self.listed}
-        watch = getattr(bibliography.entries, "watch", None)
-        if downloads and watch is not None:
-            watch(self._take)
+        if downloads:
+            bibliography.entries.watch(self._take)
 
     def problems(self) -> list[Problem]:
         return list(self._problems)

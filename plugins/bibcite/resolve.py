@@ -62,10 +62,9 @@ class ResolvedSite:
             return render.fill_bibliography(html, self._bibliography(src_uri, cited.bibliography))
         if cited.bibliography:  # a second marker (reported as a problem) is left empty
             html = render.fill_bibliography(html, "")
-        if self.options.per_page_references and cited.groups:
-            pass  # the list goes into the finished page: see fill_reference_list
-        elif cited.groups:
-            # No reference list here: the citation cards take the references from a template.
+        # A page's own reference list goes into the finished page (fill_reference_list); with
+        # none, the citation cards take the references from a template.
+        if cited.groups and not self.options.per_page_references:
             html += render.card_data(view)
         return html
 

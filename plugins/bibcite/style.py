@@ -167,9 +167,6 @@ def plain_text(latex: str) -> str:
     return str(_decode(latex))
 
 
-_plain = plain_text
-
-
 # --- field and person lookup (with crossref inheritance) -----------------------------------------
 
 
@@ -220,7 +217,7 @@ def _creators(entry: Entry, bib_data: BibliographyData | None = None) -> list[Pe
 def family_names(entry: Entry, bib_data: BibliographyData | None = None) -> list[str]:
     """Decoded surnames (with particles) of the authors, else the editors; "others" left out."""
     people, _ = _named(_creators(entry, bib_data))
-    return [_plain(" ".join(person.prelast_names + person.last_names)) for person in people]
+    return [plain_text(" ".join(person.prelast_names + person.last_names)) for person in people]
 
 
 def has_others(entry: Entry, bib_data: BibliographyData | None = None) -> bool:
@@ -233,10 +230,10 @@ _INITIAL_BREAK = re.compile(r"[\s.\-\u2010\u2013]+")
 
 def _nlm_name(person: Person) -> str:
     """Surname, initials without periods or spaces, then suffix: "van der Berg JP Jr"."""
-    surname = _plain(" ".join(person.prelast_names + person.last_names))
-    given = _plain(" ".join(person.first_names + person.middle_names))
+    surname = plain_text(" ".join(person.prelast_names + person.last_names))
+    given = plain_text(" ".join(person.first_names + person.middle_names))
     initials = "".join(part[0].upper() for part in _INITIAL_BREAK.split(given) if part)
-    suffix = _plain(" ".join(person.lineage_names)).replace(".", "")
+    suffix = plain_text(" ".join(person.lineage_names)).replace(".", "")
     return " ".join(part for part in (surname, initials, suffix) if part)
 
 
@@ -274,7 +271,7 @@ def _iso_date(value: str) -> str:
     start, _, end = value.partition("/")
     first, last = _iso_parts(start), _iso_parts(end)
     if first is None:
-        return _plain(value)
+        return plain_text(value)
     if last is None or last == first:
         return " ".join(part for part in first if part)
     if last[0] != first[0]:
@@ -284,12 +281,12 @@ def _iso_date(value: str) -> str:
 
 
 def _entry_date(entry: Entry, bib_data: BibliographyData | None) -> str:
-    year = _plain(_lookup(entry, ("year",), bib_data))
+    year = plain_text(_lookup(entry, ("year",), bib_data))
     if not year:
         date = _lookup(entry, ("date",), bib_data)
         return _iso_date(date) if date else ""
-    month = _month(_plain(_lookup(entry, ("month",), bib_data)))
-    day = _day(_plain(_lookup(entry, ("day",), bib_data))) if month else ""
+    month = _month(plain_text(_lookup(entry, ("month",), bib_data)))
+    day = _day(plain_text(_lookup(entry, ("day",), bib_data))) if month else ""
     return " ".join(part for part in (year, month, day) if part)
 
 
@@ -330,9 +327,9 @@ def _supplement(text: str) -> str:
 
 def _volume_issue(entry: Entry, bib_data: BibliographyData | None) -> str:
     """"72(3 Suppl)" for an issue supplement, "72 Suppl 3" for a volume supplement."""
-    volume = _plain(_lookup(entry, ("volume",), bib_data))
-    issue = _supplement(_plain(_lookup(entry, ("number", "issue"), bib_data)))
-    supplement = _supplement(_plain(_lookup(entry, ("supplement",), bib_data)))
+    volume = plain_text(_lookup(entry, ("volume",), bib_data))
+    issue = _supplement(plain_text(_lookup(entry, ("number", "issue"), bib_data)))
+    supplement = _supplement(plain_text(_lookup(entry, ("supplement",), bib_data)))
     if supplement and not supplement.startswith("Suppl"):
         supplement = f"Suppl {supplement}"
     if issue.startswith("Suppl"):
@@ -425,7 +422,7 @@ def title(children, context, name="title", kind=""):
     if kind == "internet" and _find(context, "url"):
         return Text(text, " [Internet]")
     if kind == "thesis":
-        thesis = _plain(_find(context, "type")) or context["entry"].type
+        thesis = plain_text(_find(context, "type")) or context["entry"].type
         return Text(text, f" [{_THESES.get(thesis.lower(), thesis)}]")
     return text
 
@@ -441,13 +438,13 @@ def date(children, context, name=None):
 
 @node
 def pages(children, context, prefix=""):
-    value = _plain(_find(context, "pages"))
+    value = plain_text(_find(context, "pages"))
     return Text(prefix + abbreviate_pages(value)) if value else Text()
 
 
 @node
 def edition(children, context):
-    value = _plain(_find(context, "edition"))
+    value = plain_text(_find(context, "edition"))
     return Text(_edition(value)) if value else Text()
 
 
@@ -459,7 +456,7 @@ def article_source(children, context):
     volume = _volume_issue(entry, bib_data)
     if volume:
         text = f"{text};{volume}" if text else volume
-    page_range = abbreviate_pages(_plain(_find(context, "pages")))
+    page_range = abbreviate_pages(plain_text(_find(context, "pages")))
     if page_range:
         text = f"{text}:{page_range}" if text else page_range
     return Text(text)
@@ -487,7 +484,7 @@ def prefixed(children, context, prefix):
 
 def _link(url: str | None, shown: str) -> BaseText:
     """A link only for a checked URL; anything else is shown as decoded text."""
-    return HRef(url, shown) if url else String(_plain(shown))
+    return HRef(url, shown) if url else String(plain_text(shown))
 
 
 @node
