@@ -4,6 +4,7 @@ gets, and the exact warnings an author gets (file and line, what to do)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -418,6 +419,33 @@ def test_without_any_list_citations_are_plain_numbers(site_builder):
         '<p>Cites <span class="bibcite-citation" id="cite-1">['
         f'<span class="bibcite-ref" title="{TEXT["solo2001"]}">1</span>]</span>.</p>'
     )
+
+
+@pytest.mark.parametrize("per_page", [True, False], ids=["page-lists", "central-list"])
+def test_search_indexes_the_prose_and_narrative_authors_not_citation_numbers(
+    site_builder, per_page
+):
+    """Search finds what a reader wrote (a narrative citation names its authors in the
+    sentence), not "[2]" links, each page's list or the citation cards' references."""
+    options = {"bibliography": "refs.bib", "per_page_references": per_page}
+    pages = {
+        "index.md": "# Home\n\nAs @solo2001 found, it holds [@duo2002].\n",
+        "references.md": "# References\n\n<!-- bibcite:bibliography -->\n",
+    }
+    nav = ["index.md", "references.md"]
+    result = site_builder("search", pages, nav=nav, plugins=["search", {"bibcite": options}])
+    assert result.messages == []
+    index = json.loads((result.site.root / "site" / "search" / "search_index.json").read_text())
+    text = {doc["location"]: doc["text"] for doc in index["docs"] if "#" not in doc["location"]}
+    # MkDocs' search spaces out tags; a page's own list is there only as its heading.
+    heading = " References" if per_page else ""
+    assert text[""] == "Home As Alpha [ 1 ] found, it holds ." + heading
+    assert "Bravo B, Charlie C. A two-author study." in text["references/"]
+    # The reader still sees both citations.
+    html = result.html("index.md")
+    href = None if per_page else "references/#ref-solo2001"
+    assert cite(1, ref(1, "solo2001", href), "Alpha") in html
+    assert "A two-author study" in html
 
 
 def test_custom_heading(site_builder):

@@ -224,7 +224,8 @@ def test_a_filled_page_holds_only_markdowns_and_the_plugins_elements(
         ["index.md"],
         Options(numbering, per_page),
     )
-    filled = site.fill_reference_list("index.md", site.fill("index.md", html))
+    filled = site.fill_citations("index.md", site.fill("index.md", html))
+    filled = site.fill_reference_list("index.md", filled)
     plain = elements(markdown.markdown(text)).found
     assert elements(filled).found <= plain | PLUGIN_ELEMENTS
     site.problems()  # never fails either

@@ -349,3 +349,25 @@ def test_search_finds_a_reference_on_the_references_page_not_on_each_citing_page
     # The literature review still shows its own reference list to readers.
     listed = main(pages["literature-review.md"]).select("ol.bibcite-references li")
     assert any("Keyszer G" in item.get_text() for item in listed)
+
+
+def test_search_indexes_narrative_authors_but_not_the_bracketed_numbers(
+    site: Path, pages: dict[str, BeautifulSoup]
+) -> None:
+    review = main(pages["literature-review.md"])
+    narrative = [span.get_text() for span in review.select(".bibcite-narrative")]
+    bracketed = [
+        span.get_text() for span in review.select(".bibcite-citation:not(.bibcite-narrative)")
+    ]
+    assert narrative and bracketed  # the page shows both kinds to readers
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(
+        doc["text"]
+        for doc in index["docs"]
+        if doc["location"].split("#")[0] == url_of("literature-review.md")
+    )
+    for citation in narrative:  # "Keyszer et al. [2]": the authors, then the number
+        assert citation in text
+        text = text.replace(citation, "")
+    for citation in bracketed:
+        assert citation not in text

@@ -2,15 +2,16 @@
 
 Phase 1 (pages render): the Markdown extensions record each page's citations and tables.
 Phase 2 (`on_env`, every page parsed): number them site-wide and check the keys.
-Phase 3 (`on_page_context`, each page): fill in numbers, links and the References page;
-(`on_post_page`) each page's own reference list and scholarly metadata.
+Phase 3 (`on_page_context`, each page): fill in the References page and tables, then (after
+search has indexed the page) the citations; (`on_post_page`) each page's own reference list and
+scholarly metadata.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from bibcite import log
 from bibcite.config import BibciteConfig
@@ -59,13 +60,26 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
         if self.config.enabled:
             self.session.resolve(self.config, files, config)
 
-    # Before search (priority 0) indexes the page, so citations and the References page are
-    # searchable; each page's own reference list is added after it (on_post_page).
+    # Search (priority 0) indexes the page between these two: it finds the References page,
+    # tables and narrative citations, not the bracketed numbers or each page's reference list
+    # (that one is added to the finished page, on_post_page).
     @event_priority(50)
-    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+    def _fill_before_search(
+        self, context, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ):
         if self.config.enabled:
             self.session.fill(page)
         return context
+
+    @event_priority(-1)
+    def _fill_after_search(
+        self, context, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ):
+        if self.config.enabled:
+            self.session.fill_citations(page)
+        return context
+
+    on_page_context = CombinedEvent(_fill_before_search, _fill_after_search)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return self.session.finish_page(page, output) if self.config.enabled else output

@@ -43,12 +43,15 @@ class PageView:
     href: Callable[[str], str | None]  # bibliography key -> link target, None for no link
 
 
-def fill_citations(html: str, page: PageView) -> str:
+def fill_citations(html: str, page: PageView, *, narrative_only: bool = False) -> str:
     def replace(match: re.Match[str]) -> str:
         index = int(match[1])
         if not 1 <= index <= len(page.groups):  # not one of ours (e.g. raw HTML copied in)
             return match[0]
-        return citation(page.groups[index - 1], index, page)
+        group = page.groups[index - 1]
+        if narrative_only and not group.narrative:
+            return match[0]
+        return citation(group, index, page)
 
     return placeholders.CITATION_RE.sub(replace, html)
 

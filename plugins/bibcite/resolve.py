@@ -52,18 +52,28 @@ class ResolvedSite:
         )
 
     def fill(self, src_uri: str, html: str) -> str:
+        """What the search plugin indexes: the References page's list and narrative citations,
+        whose author label ("Smith et al. [3]") is part of the sentence."""
         cited = self.registry.pages.get(src_uri)
         if cited is None:
             return html
-        is_bibliography = src_uri == self.bibliography_page
-        view = self._view(src_uri, self.numbering.site if is_bibliography else None)
-        html = render.fill_citations(html, view)
-        if is_bibliography:
+        html = render.fill_citations(html, self._view(src_uri), narrative_only=True)
+        if src_uri == self.bibliography_page:
             return render.fill_bibliography(html, self._bibliography(src_uri, cited.bibliography))
         if cited.bibliography:  # a second marker (reported as a problem) is left empty
-            html = render.fill_bibliography(html, "")
-        # A page's own reference list goes into the finished page (fill_reference_list); with
-        # none, the citation cards take the references from a template.
+            return render.fill_bibliography(html, "")
+        return html
+
+    def fill_citations(self, src_uri: str, html: str) -> str:
+        """The bracketed citations, after the search plugin has indexed the page: a reader
+        searches the prose, and thousands of "[12, p. 4]" links, each titled with its whole
+        reference, were most of the time search took over a page with citations. With no
+        reference list on the page, the citation cards take the references from a template."""
+        cited = self.registry.pages.get(src_uri)
+        if cited is None:
+            return html
+        view = self._view(src_uri)
+        html = render.fill_citations(html, view)
         if cited.groups and not self.options.per_page_references:
             html += render.card_data(view)
         return html
@@ -85,9 +95,12 @@ class ResolvedSite:
         return render.fill_reference_list(html, listing)
 
     def _view(self, src_uri: str, numbers: dict[str, int] | None = None) -> render.PageView:
+        if numbers is None:
+            is_bibliography = src_uri == self.bibliography_page
+            numbers = self.numbering.site if is_bibliography else self.numbering.by_page[src_uri]
         return render.PageView(
             groups=self.registry.pages[src_uri].groups,
-            numbers=numbers if numbers is not None else self.numbering.by_page[src_uri],
+            numbers=numbers,
             key_of=self.numbering.key,
             reference=self.formatter.get,
             href=lambda key: self._href(src_uri, key),

@@ -5,7 +5,8 @@ three phases of a build over it:
    extensions that record each page's citations and tables while pages render;
 2. `resolve` (on_env, every page parsed): number citations and tables site-wide, check keys,
    diagnose the bibliography, prepare the scholarly metadata and downloads;
-3. `fill` / `head` (each page) and `finish` (after the build): write it all into the site.
+3. `fill`, `fill_citations`, `finish_page` (each page, before and after the search plugin
+   indexes it) and `finish` (after the build): write it all into the site.
 """
 
 from __future__ import annotations
@@ -167,6 +168,10 @@ class Session:
         if self.publisher is not None:  # "Cite this" and download links at their markers
             content = self.publisher.fill(src_uri, content)
         page.content = content
+
+    def fill_citations(self, page: Page) -> None:
+        if self.site is not None and page.content is not None:
+            page.content = self.site.fill_citations(page.file.src_uri, page.content)
 
     def finish_page(self, page: Page, output: str) -> str:
         """The finished page with its reference list, and its scholarly metadata in <head>."""
