@@ -225,9 +225,14 @@ def test_which_words_lose_capitals(title, words):
 def test_which_styles_recase_titles():
     from pybtex.plugin import find_plugin
 
-    assert diagnostics.recases_titles(find_plugin("pybtex.style.formatting", "unsrt")())
-    assert diagnostics.recases_titles(find_plugin("pybtex.style.formatting", "alpha")())
-    assert not diagnostics.recases_titles(find_plugin("pybtex.style.formatting", "vancouver")())
+    assert diagnostics.recases_titles(find_plugin("pybtex.style.formatting", "unsrt"))
+    assert diagnostics.recases_titles(find_plugin("pybtex.style.formatting", "alpha"))
+    assert not diagnostics.recases_titles(find_plugin("pybtex.style.formatting", "vancouver"))
+
+    class SaysSo:  # a third-party style may declare it
+        recases_titles = True
+
+    assert diagnostics.recases_titles(SaysSo)
 
 
 # --- the command line: the summary always, the details with -v -----------------------------------

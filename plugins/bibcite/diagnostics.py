@@ -55,17 +55,17 @@ _TOKEN = re.compile(r"(?<![\\\w-])\w[\w-]*")
 _CAPITALS = re.compile(r"(?:[A-Z]\w*[A-Z]|[a-z0-9]\w*[A-Z])\w*")
 
 
-def recases_titles(style: object) -> bool:
-    """Whether a pybtex style changes the case of titles: pybtex's own `unsrt` family does
-    (sentence case); a style may say so itself with a `recases_titles` attribute."""
-    return bool(getattr(style, "recases_titles", isinstance(style, _RecasingStyle)))
+def recases_titles(style: type) -> bool:
+    """Whether a pybtex style (its class) changes the case of titles: pybtex's own `unsrt`
+    family does (sentence case); a style may say so itself with a `recases_titles` attribute."""
+    return bool(getattr(style, "recases_titles", issubclass(style, _RecasingStyle)))
 
 
 def check(site: ResolvedSite, disk: DiskCache | None = None) -> list[Problem]:
     """Every diagnostic of one build, in a stable order. They read every entry, so they are
     kept on disk for as long as the bibliography, the style's casing and the cited keys last."""
     bibliography, cited = site.formatter.bibliography, site.numbering.site.keys()
-    recasing = recases_titles(site.formatter.style)
+    recasing = recases_titles(site.formatter.style_class)
 
     def run() -> list[Problem]:
         return (

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
 from pybtex.style.template import FieldIsMissing
 
-from bibcite.backend import render_html, render_text
 from bibcite.bibliography import Bibliography
 from bibcite.log import Problem
 from bibcite.style import family_names, has_others, plain_text
@@ -38,7 +38,8 @@ class ReferenceFormatter:
     ) -> None:
         """`remembered`: references formatted by an earlier process with the same signature."""
         self.bibliography = bibliography
-        self.style = find_plugin("pybtex.style.formatting", style)(**options)
+        self.style_class = find_plugin("pybtex.style.formatting", style)
+        self._style_options = options
         self.signature = signature(bibliography, style, options)
         remembered = remembered or {}
         self._done: dict[str, Reference] = {key: ref for key, (ref, _) in remembered.items()}
@@ -47,6 +48,12 @@ class ReferenceFormatter:
         }
         self._used: set[str] = set()
         self.formatted_since_export = False
+
+    @cached_property
+    def style(self):
+        """Made for the first entry formatted, not in a build whose references all come from the
+        cache: a pybtex style looks up its name, label and sorting plugins as it is made."""
+        return self.style_class(**self._style_options)
 
     def get(self, key: str) -> Reference:
         if key not in self._done:
@@ -81,7 +88,7 @@ class ReferenceFormatter:
         except Exception as error:  # a third-party style failing must not stop the build
             self._problems.setdefault(key, []).append(self._style_failed(key, entry, error))
             text = Text(*_what_it_has(entry))
-        html, plain = render_html(text), render_text(text)
+        html, plain = _render(text)
         return Reference(key=key, html=html, text=plain, label=_label(entry))
 
     def _style_failed(self, key: str, entry, error: Exception) -> Problem:
@@ -117,6 +124,14 @@ class ReferenceFormatter:
 def signature(bibliography: Bibliography, style: str, options: dict[str, object]) -> tuple:
     """Everything a formatted reference depends on."""
     return (bibliography.fingerprint, style, tuple(sorted(options.items())))
+
+
+def _render(text: Text) -> tuple[str, str]:
+    # Imported here: pybtex's HTML backend imports urllib and ssl (~10 ms), which a build whose
+    # references all come from the cache never needs.
+    from bibcite.backend import render_html, render_text
+
+    return render_html(text), render_text(text)
 
 
 def _what_it_has(entry) -> list[str]:
