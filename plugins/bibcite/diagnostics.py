@@ -217,17 +217,10 @@ def counts(
     warnings: int,
 ) -> Counts:
     pages = [page for page in registry.pages.values() if page.groups]
-    unknown = {
-        key.lower()
-        for page in pages
-        for group in page.groups
-        for key in group.keys
-        if numbering.key(key) is None
-    }
     return Counts(
         references=len(numbering.site),
         pages=len(pages),
-        unknown=len(unknown),
+        unknown=len(numbering.unknown),
         never_cited=sum(problem.category == "never_cited" for problem in diagnosed),
         warnings=warnings,
     )

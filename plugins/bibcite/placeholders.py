@@ -13,7 +13,7 @@ CITATION_TAG = "bibcite-cite"
 LIST_TAG = "bibcite-references"
 
 CITATION_RE = re.compile(rf'<{CITATION_TAG} data-n="(\d+)"></{CITATION_TAG}>')
-LIST_RE = re.compile(rf"<{LIST_TAG}></{LIST_TAG}>")
+LIST = f"<{LIST_TAG}></{LIST_TAG}>"
 # A <div> so that Markdown does not wrap it in a paragraph.
 _BIBLIOGRAPHY = '<div class="bibcite-bibliography-placeholder" data-include="{}"></div>'
 BIBLIOGRAPHY_RE = re.compile(

@@ -31,6 +31,7 @@ class Numbering:
     by_page: dict[str, dict[str, int]]
     site: dict[str, int]
     spelling: dict[str, str]  # lower-cased key -> the bibliography's key
+    unknown: frozenset[str] = frozenset()  # lower-cased keys cited but not in the bibliography
 
     def key(self, written: str) -> str | None:
         return self.spelling.get(written.lower())
@@ -91,18 +92,23 @@ class CitationRegistry:
         spelling = {key.lower(): key for key in known}
         site: dict[str, int] = {}
         by_page: dict[str, dict[str, int]] = {}
+        unknown: set[str] = set()
         for uri in self.ordered(nav_order):
-            keys = [
-                spelling[key.lower()]
-                for group in self.pages[uri].groups
-                for key in group.keys
-                if key.lower() in spelling
-            ]
+            keys = []
+            for group in self.pages[uri].groups:
+                for key in group.keys:
+                    lower = key.lower()
+                    if lower in spelling:
+                        keys.append(spelling[lower])
+                    else:
+                        unknown.add(lower)
             _assign(site, keys)
             by_page[uri] = _assign({}, keys) if mode == "page" else {key: site[key] for key in keys}
-        return Numbering(by_page=by_page, site=site, spelling=spelling)
+        return Numbering(by_page, site, spelling, frozenset(unknown))
 
     def unknown_keys(self, numbering: Numbering) -> list[Problem]:
+        if not numbering.unknown:
+            return []
         problems = []
         for page in self.pages.values():
             seen = set()

@@ -11,7 +11,9 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from html import escape
+from functools import lru_cache
+from html import escape as html_escape
+from typing import NamedTuple
 
 from bibcite import placeholders
 from bibcite.formatting import Reference
@@ -20,6 +22,12 @@ from bibcite.syntax import CitationGroup
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
 
 
+# The same titles, links and labels recur on every page that cites a reference: each is escaped
+# once (quotes included, so the result is safe in text and in attribute values alike).
+escape = lru_cache(maxsize=8192)(html_escape)
+
+
+@lru_cache(maxsize=8192)
 def ref_id(key: str) -> str:
     """An HTML id for a key; keys with other characters get a hash so two never collide."""
     slug = _UNSAFE_ID.sub("-", key).strip("-")
@@ -117,14 +125,13 @@ def _number_link(written: str, page: PageView) -> str:
     reference = page.reference(key)
     number = page.numbers[key]
     href = page.href(key)
-    title = escape(reference.text, quote=True)
+    title = escape(reference.text)
     if href is None:
         return f'<span class="bibcite-ref" title="{title}">{number}</span>'
-    return f'<a class="bibcite-ref" href="{escape(href, quote=True)}" title="{title}">{number}</a>'
+    return f'<a class="bibcite-ref" href="{escape(href)}" title="{title}">{number}</a>'
 
 
-@dataclass(frozen=True)
-class Backlink:
+class Backlink(NamedTuple):  # a tuple: one is made per reference per page
     href: str
     text: str
     label: str  # for screen readers
@@ -146,7 +153,7 @@ def _entry(
     key: str, number: int, reference: Reference, backlinks: list[Backlink], lead: str
 ) -> str:
     links = " ".join(
-        f'<a href="{escape(link.href, quote=True)}" aria-label="{escape(link.label, quote=True)}">'
+        f'<a href="{escape(link.href)}" aria-label="{escape(link.label)}">'
         f"{escape(link.text)}</a>"
         for link in backlinks
     )
@@ -163,7 +170,8 @@ def _entry(
 
 
 def fill_reference_list(html: str, listing: str) -> str:
-    return placeholders.LIST_RE.sub(lambda _: listing, html, count=1)
+    # A plain search: the finished page is large, and this marker has no variable part.
+    return html.replace(placeholders.LIST, listing, 1)
 
 
 def fill_bibliography(html: str, listing: str) -> str:

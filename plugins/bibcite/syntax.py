@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 # Pandoc: a key starts with a letter, digit or `_`; punctuation from `:.#$%&-+?<>~/` may
 # occur inside it (followed by more key characters), so "@doe99." ends at "doe99".
@@ -41,7 +42,7 @@ class CitationGroup:
     items: tuple[CitationItem, ...]
     narrative: bool = False
 
-    @property
+    @cached_property  # read for numbering, checking and rendering, thousands of times a build
     def keys(self) -> tuple[str, ...]:
         return tuple(item.key for item in self.items)
 
