@@ -152,6 +152,28 @@ def test_the_two_table_site_builds_without_a_warning(two_tables):
     assert two_tables.warnings == []
 
 
+def test_pages_read_alike_with_or_without_a_table(site_builder):
+    """The block is registered only for pages that have one; a page without still reads a
+    backslash-slash as pymdownx.blocks reads it on the page with one, and an indented table is
+    still found."""
+    nested = "\n".join("    " + line for line in PAGE_A.splitlines())
+    result = site_builder(
+        "with-and-without",
+        {
+            "a.md": PAGE_A + "\nEscaped a\\/b.\n",
+            "plain.md": "# Plain\n\nEscaped a\\/b, cited [@solo2001].\n",
+            "nested.md": f"# Nested\n\n- A list item holding a table:\n\n{nested}\n",
+        },
+        bib=files(**{"data/studies.csv": STUDIES}),
+    )
+    assert result.warnings == []
+    assert "<p>Escaped a/b.</p>" in result.html("a.md")
+    assert "<p>Escaped a/b, cited " in result.html("plain.md")
+    assert soup(result, "a.md").find("table", id="table-1") is not None
+    assert soup(result, "nested.md").find("li").find("table") is not None
+    assert "literature-table" not in soup(result, "nested.md").get_text()
+
+
 def test_caption_is_numbered_and_the_table_linkable(two_tables):
     html_table = soup(two_tables, "b.md").find("table")
     assert html_table["id"] == "table-1"

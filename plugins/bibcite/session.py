@@ -25,7 +25,7 @@ from bibcite.formatting import ReferenceFormatter
 from bibcite.registry import CitationRegistry
 from bibcite.resolve import Options, PageInfo, ResolvedSite
 from bibcite.table import BibCatalog
-from bibcite.table_block import TableExtension
+from bibcite.table_markdown import LiteratureTables
 from bibcite.table_registry import TableRegistry
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class Session:
         self.catalog = BibCatalog(self.formatter)
         config.markdown_extensions.append(citations)
         config.markdown_extensions.append(
-            TableExtension(self.tables, citations, self.catalog, base_dir)
+            LiteratureTables(self.tables, citations, self.catalog, base_dir)
         )
         assets.link(config)
 

@@ -21,6 +21,8 @@ _HEADER = re.compile(
     r"^[ ]{0,3}/{3,}[ ]*literature-table(?![\w-])[ ]*(?:\|[ ]*(?P<caption>.*?)[ ]*)?$"
 )
 _END = re.compile(r"^[ ]{0,3}/{3,}[ ]*$")
+# Anywhere, at any indent (a block may sit inside another): a page that may hold a table.
+_MENTION = re.compile(r"/{3,}[ \t]*literature-table(?![\w-])")
 
 
 @dataclass
@@ -45,6 +47,10 @@ class TableRegistry:
     def keep_only(self, src_uris: Collection[str]) -> None:
         for src_uri in [uri for uri in self.pages if uri not in src_uris]:
             del self.pages[src_uri]
+
+    def page_may_have_tables(self) -> bool:
+        """Whether the page being parsed has a literature-table block header anywhere."""
+        return _MENTION.search(self._current.markdown) is not None
 
     # --- while pages are parsed ---
 

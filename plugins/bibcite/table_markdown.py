@@ -1,0 +1,44 @@
+"""The literature-table block on the pages that have one: `table_block.py` is built on
+pymdownx.blocks, whose import pulls in urllib and ssl and whose block processor reads every
+block of every page, so it is imported and registered only for a page whose Markdown has a
+`/// literature-table` header."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from markdown.extensions import Extension
+
+if TYPE_CHECKING:
+    from markdown import Markdown
+
+    from bibcite.extension import CitationExtension
+    from bibcite.table import Catalog
+    from bibcite.table_block import TableExtension
+    from bibcite.table_registry import TableRegistry
+
+
+class LiteratureTables(Extension):
+    def __init__(
+        self,
+        tables: TableRegistry,
+        citations: CitationExtension,
+        catalog: Catalog,
+        base_dir: str,
+    ) -> None:
+        super().__init__()
+        self.tables = tables
+        self._arguments = (tables, citations, catalog, base_dir)
+        self._blocks: TableExtension | None = None
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # pymdownx.blocks makes `\/` an escape; on every page, so that it reads the same on all.
+        if "/" not in md.ESCAPED_CHARS:
+            md.ESCAPED_CHARS.append("/")
+        if not self.tables.page_may_have_tables():
+            return
+        if self._blocks is None:
+            from bibcite.table_block import TableExtension
+
+            self._blocks = TableExtension(*self._arguments)
+        self._blocks.extendMarkdown(md)
