@@ -22,11 +22,13 @@ PARSED = "DEBUG: bibcite: bibliography parsed"
 TWO_FROM_DISK = "DEBUG: bibcite: 2 formatted references read from the cache on disk"
 
 
-def process(site, *, every_line: bool = False, notes: bool = False) -> list[str]:
+def process(
+    site, *, every_line: bool = False, notes: bool = False, strict: bool = True
+) -> list[str]:
     """One `mkdocs build` in a new process: its bibcite debug lines about caching (or all, or
     the notes: summary, entries parsed, diagnostics)."""
     new_process()
-    config = site.load()
+    config = site.load(strict=strict)
     handler, stop = capture_plugin_log()
     try:
         config.plugins.on_startup(command="build", dirty=False)
@@ -153,3 +155,20 @@ def test_a_problem_comes_back_from_the_cache_whole():
     stored = json.loads(json.dumps(problem.row()))
     assert Problem(*stored) == problem
     assert len(stored) == len(fields(Problem))  # a field added to Problem must be stored too
+
+
+def test_an_entry_first_formatted_from_a_cached_index_is_located_in_its_own_file(tmp_path):
+    """The index keeps where every entry was written (in columns); an entry formatted for the
+    first time in a later build is still reported at its own file and line."""
+    other = "\n\n" + (DATA / "missing-field.bib").read_text(encoding="utf-8")  # from line 3
+    bib = {"refs.bib": (DATA / "refs.bib").read_text(encoding="utf-8"), "more.bib": other}
+    options = {"bibliography": ["refs.bib", "more.bib"]}
+    site = make_site(tmp_path, PAGES, bib=bib, options=options)
+    assert process(site) == [PARSED]
+    site.write({"index.md": PAGES["index.md"] + "\nAnd [@nojournal].\n"}, {})
+    lines = process(site, every_line=True, strict=False)
+    assert FROM_DISK in lines
+    assert (
+        "WARNING: bibcite: more.bib:3: entry 'nojournal' lacks journal, which the style needs; "
+        "its reference shows what it has [missing_field] — add the field to the entry"
+    ) in lines
