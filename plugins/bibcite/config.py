@@ -64,12 +64,17 @@ class StyleName(c.Type[str]):
         super().__init__(str, default=default)
 
     def run_validation(self, value: object) -> str:
+        from pybtex.plugin import PluginNotFound
+
+        from bibcite.formatting import style_class
+
         name = super().run_validation(value)
-        installed = installed_styles()
-        if name not in installed:
+        try:
+            style_class(name)
+        except PluginNotFound:
             raise ValidationError(
-                f"Unknown pybtex style '{name}'. Installed styles: {', '.join(installed)}."
-            )
+                f"Unknown pybtex style '{name}'. Installed styles: {', '.join(installed_styles())}."
+            ) from None
         return name
 
 

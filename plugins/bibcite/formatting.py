@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
@@ -38,7 +38,7 @@ class ReferenceFormatter:
     ) -> None:
         """`remembered`: references formatted by an earlier process with the same signature."""
         self.bibliography = bibliography
-        self.style_class = find_plugin("pybtex.style.formatting", style)
+        self.style_class = style_class(style)
         self._style_options = options
         self.signature = signature(bibliography, style, options)
         remembered = remembered or {}
@@ -119,6 +119,14 @@ class ReferenceFormatter:
         if source is None:
             return Problem(category, "bibliography", None, message, fix)
         return Problem(category, source.path, source.line, message, fix)
+
+
+@cache
+def style_class(name: str) -> type:
+    """The pybtex formatting style of that name; pybtex.plugin.PluginNotFound if none is
+    installed. Looked up once a process: each look-up reads every installed package's entry
+    points."""
+    return find_plugin("pybtex.style.formatting", name)
 
 
 def signature(bibliography: Bibliography, style: str, options: dict[str, object]) -> tuple:
