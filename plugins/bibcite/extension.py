@@ -66,6 +66,8 @@ class _CitationProcessor(InlineProcessor):
     def plain(self, text: str) -> str:
         """The text as written: code spans and escaped characters that earlier processors hid
         behind placeholders are put back as plain text (the renderer escapes it)."""
+        if "\x02" not in text:  # most citations hide nothing: skip the two substitutions
+            return text
         return _ESCAPED.sub(lambda m: chr(int(m[1])), self.unescape(text))
 
 

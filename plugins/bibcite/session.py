@@ -24,7 +24,6 @@ from bibcite.extension import CitationExtension
 from bibcite.formatting import ReferenceFormatter
 from bibcite.registry import CitationRegistry
 from bibcite.resolve import Options, PageInfo, ResolvedSite
-from bibcite.table import BibCatalog
 from bibcite.table_markdown import LiteratureTables
 from bibcite.table_registry import TableRegistry
 
@@ -49,7 +48,7 @@ class Session:
         self.cache = BibliographyCache()
         self.disk = DiskCache(None)
         self.formatter: ReferenceFormatter | None = None
-        self.catalog: BibCatalog | None = None  # the literature tables' view of the entries
+        self.table_blocks: LiteratureTables | None = None
         self.registry = CitationRegistry()
         self.tables = TableRegistry()  # the literature tables of each page
         self.site: ResolvedSite | None = None
@@ -76,11 +75,9 @@ class Session:
             self.registry, self.tables = CitationRegistry(), TableRegistry()
         heading = options.references_heading if options.per_page_references else None
         citations = CitationExtension(self.registry, references_heading=heading)
-        self.catalog = BibCatalog(self.formatter)
+        self.table_blocks = LiteratureTables(self.tables, citations, self.formatter, base_dir)
         config.markdown_extensions.append(citations)
-        config.markdown_extensions.append(
-            LiteratureTables(self.tables, citations, self.catalog, base_dir)
-        )
+        config.markdown_extensions.append(self.table_blocks)
         assets.link(config)
 
     def _bibliography(self, options: BibciteConfig, base_dir: str) -> Bibliography:
@@ -182,14 +179,14 @@ class Session:
         return self.publisher.head(page.file.src_uri, output)
 
     def finish(self, config: MkDocsConfig) -> None:
-        if self.formatter is None or self.catalog is None:
+        if self.formatter is None or self.table_blocks is None:
             return
         log.report(self.formatter.take_problems())
         bibliography = self.formatter.bibliography
         log.log.debug("%d of %d entries parsed", bibliography.parsed, len(bibliography.entries))
         if self.formatter.formatted_since_export:
             self.disk.save_references(self.formatter.signature, self.formatter.export())
-        table_registry.write(self.tables.downloads(self.catalog), config.site_dir)
+        table_registry.write(self.tables.downloads(self.table_blocks.catalog), config.site_dir)
         if self.publisher is not None:  # .bib and .ris downloads
             publish.write(self.publisher.files(self.disk), config.site_dir)
         if self.site is not None:  # one line per build; the details are at debug level

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from markdown import Markdown
 
     from bibcite.extension import CitationExtension
-    from bibcite.table import Catalog
+    from bibcite.formatting import ReferenceFormatter
+    from bibcite.table import BibCatalog
     from bibcite.table_block import TableExtension
     from bibcite.table_registry import TableRegistry
 
@@ -23,13 +24,24 @@ class LiteratureTables(Extension):
         self,
         tables: TableRegistry,
         citations: CitationExtension,
-        catalog: Catalog,
+        formatter: ReferenceFormatter,
         base_dir: str,
     ) -> None:
         super().__init__()
         self.tables = tables
-        self._arguments = (tables, citations, catalog, base_dir)
+        self.citations = citations
+        self.formatter = formatter
+        self.base_dir = base_dir
         self._blocks: TableExtension | None = None
+        self._catalog: BibCatalog | None = None
+
+    def catalog(self) -> BibCatalog:
+        """The tables' view of the bibliography, made when a table first needs it."""
+        if self._catalog is None:
+            from bibcite.table import BibCatalog
+
+            self._catalog = BibCatalog(self.formatter)
+        return self._catalog
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
         # pymdownx.blocks makes `\/` an escape; on every page, so that it reads the same on all.
@@ -40,5 +52,6 @@ class LiteratureTables(Extension):
         if self._blocks is None:
             from bibcite.table_block import TableExtension
 
-            self._blocks = TableExtension(*self._arguments)
+            catalog = self.catalog()
+            self._blocks = TableExtension(self.tables, self.citations, catalog, self.base_dir)
         self._blocks.extendMarkdown(md)

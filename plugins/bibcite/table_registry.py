@@ -9,11 +9,17 @@ import os
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from mkdocs.utils import write_file
 
-from bibcite import table
 from bibcite.log import Problem
+
+if TYPE_CHECKING:
+    from bibcite import table
+
+# `table` (the tables themselves) is imported where a table is at hand: a site without any
+# literature table never needs it.
 
 DOWNLOAD_DIR = "downloads"
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
@@ -57,6 +63,8 @@ class TableRegistry:
     def source(self, caption: str | None = None) -> table.BlockSource:
         """Where the next literature-table block of the current page is written: the first header
         not yet claimed whose caption matches (`caption=None` takes the first unclaimed one)."""
+        from bibcite import table
+
         page = self._current
         headers = _headers(page.markdown)
         unclaimed = [index for index in range(len(headers)) if index not in page.used_headers]
@@ -98,23 +106,32 @@ class TableRegistry:
         return [problem for page in self.pages.values() for problem in page.problems]
 
     def anchor_ids(self, src_uri: str) -> set[str]:
-        return {table.table_id(n) for n in self.numbers.get(src_uri, {}).values()}
+        numbers = self.numbers.get(src_uri)
+        if not numbers:
+            return set()
+        from bibcite import table
+
+        return {table.table_id(n) for n in numbers.values()}
 
     def fill(self, src_uri: str, html: str, href: Callable[[str], str]) -> str:
         """`href(site path)` makes the page's link to a file of the site."""
         numbers = self.numbers.get(src_uri)
         if not numbers:
             return html
+        from bibcite import table
+
         return table.fill(html, numbers, lambda n: href(download_path(n)))
 
-    def downloads(self, catalog: table.Catalog) -> list[tuple[str, str]]:
-        """(site path, CSV text) of every table."""
+    def downloads(self, catalog: Callable[[], table.Catalog]) -> list[tuple[str, str]]:
+        """(site path, CSV text) of every table; `catalog()` is asked for only if there is one."""
+        from bibcite import table
+
         files = []
         for uri, numbers in self.numbers.items():
             for index, number in numbers.items():
                 built = self.pages[uri].tables[index]
                 if built.rows:
-                    files.append((download_path(number), table.to_csv(built, catalog)))
+                    files.append((download_path(number), table.to_csv(built, catalog())))
         return files
 
     def data_files(self) -> set[str]:
@@ -122,6 +139,8 @@ class TableRegistry:
 
 
 def download_path(number: int) -> str:
+    from bibcite import table
+
     return f"{DOWNLOAD_DIR}/{table.csv_name(number)}"
 
 
