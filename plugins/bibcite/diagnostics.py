@@ -20,8 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from pybtex.style.formatting.unsrt import Style as _RecasingStyle
-
 from bibcite.log import Problem
 
 if TYPE_CHECKING:
@@ -58,7 +56,12 @@ _CAPITALS = re.compile(r"(?:[A-Z]\w*[A-Z]|[a-z0-9]\w*[A-Z])\w*")
 def recases_titles(style: type) -> bool:
     """Whether a pybtex style (its class) changes the case of titles: pybtex's own `unsrt`
     family does (sentence case); a style may say so itself with a `recases_titles` attribute."""
-    return bool(getattr(style, "recases_titles", issubclass(style, _RecasingStyle)))
+    declared = getattr(style, "recases_titles", None)
+    if declared is not None:
+        return bool(declared)
+    from pybtex.style.formatting.unsrt import Style as Recasing  # only for styles that do not say
+
+    return issubclass(style, Recasing)
 
 
 def check(site: ResolvedSite, disk: DiskCache | None = None) -> list[Problem]:

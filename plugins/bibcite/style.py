@@ -594,6 +594,8 @@ _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
 class VancouverStyle(BaseStyle):
     """NLM/ICMJE references; pass ``bib_data`` to ``format_entry`` for crossrefs."""
 
+    recases_titles = False  # titles keep the case they are written in (diagnostics.py)
+
     def __init__(self, max_authors: int = 6, truncate_authors: int = 3, **kwargs) -> None:
         super().__init__(**kwargs)
         if not 1 <= truncate_authors <= max_authors:
