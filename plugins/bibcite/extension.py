@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from markdown.extensions import Extension
@@ -78,11 +77,11 @@ class _ReadingOrderProcessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         groups = []
-        for element, in_link in _walk(root, in_link=False):
-            if element.tag != placeholders.CITATION_TAG:
-                continue
+        tag = placeholders.CITATION_TAG
+        in_links = {id(element) for link in root.iter("a") for element in link.iter(tag)}
+        for element in root.iter(tag):  # in document (reading) order
             group, source = self.extension.pending[element.get("data-n", "")]
-            if in_link:  # a citation cannot sit inside a link: leave the text as written
+            if id(element) in in_links:  # a citation cannot sit inside a link: leave the text
                 placeholders.to_text(element, source)
                 continue
             groups.append(group)
@@ -104,12 +103,6 @@ class _ReadingOrderProcessor(Treeprocessor):
                 stash[index] = placeholders.bibliography(include)
                 return include
         return None
-
-
-def _walk(element: etree.Element, *, in_link: bool) -> Iterator[tuple[etree.Element, bool]]:
-    for child in element:
-        yield child, in_link
-        yield from _walk(child, in_link=in_link or child.tag == "a")
 
 
 class CitationExtension(Extension):
