@@ -185,10 +185,16 @@ def test_bibliography_list_lead_and_entries_without_back_links():
 
 
 def test_fill_reference_list_and_bibliography_once():
-    html = "<bibcite-references></bibcite-references>|<bibcite-references></bibcite-references>"
-    assert render.fill_reference_list(html, "<ol/>") == (
-        "<ol/>|<bibcite-references></bibcite-references>"
+    # The extension puts its list marker last in the page's content: one written earlier (raw
+    # HTML in the page) stays as it is, and the page's footer after it is kept.
+    html = (
+        "<nav>…</nav><bibcite-references></bibcite-references>|"
+        "<bibcite-references></bibcite-references><footer>…</footer>"
     )
+    assert render.fill_reference_list(html, "<ol/>") == (
+        "<nav>…</nav><bibcite-references></bibcite-references>|<ol/><footer>…</footer>"
+    )
+    assert render.fill_reference_list("<p>no marker</p>", "<ol/>") == "<p>no marker</p>"
     marker = '<div class="bibcite-bibliography-placeholder" data-include="all"></div>'
     assert render.fill_bibliography(f"<p>x</p>{marker}", "<ol/>") == "<p>x</p><ol/>"
 

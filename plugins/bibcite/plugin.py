@@ -3,8 +3,8 @@
 Phase 1 (pages render): the Markdown extensions record each page's citations and tables.
 Phase 2 (`on_env`, every page parsed): number them site-wide and check the keys.
 Phase 3 (`on_page_context`, each page): fill in the References page and tables, then (after
-search has indexed the page) the citations; (`on_post_page`) each page's own reference list and
-scholarly metadata.
+search has indexed the page) the citations and the page's own reference list; (`on_post_page`)
+the scholarly metadata.
 """
 
 from __future__ import annotations
@@ -61,8 +61,7 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
             self.session.resolve(self.config, files, config)
 
     # Search (priority 0) indexes the page between these two: it finds the References page,
-    # tables and narrative citations, not the bracketed numbers or each page's reference list
-    # (that one is added to the finished page, on_post_page).
+    # tables and narrative citations, not the bracketed numbers or each page's reference list.
     @event_priority(50)
     def _fill_before_search(
         self, context, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -76,7 +75,7 @@ class BibcitePlugin(BasePlugin[BibciteConfig]):
         self, context, *, page: Page, config: MkDocsConfig, nav: Navigation
     ):
         if self.config.enabled:
-            self.session.fill_citations(page)
+            self.session.fill_after_search(page)
         return context
 
     on_page_context = CombinedEvent(_fill_before_search, _fill_after_search)

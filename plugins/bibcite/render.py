@@ -170,8 +170,10 @@ def _entry(
 
 
 def fill_reference_list(html: str, listing: str) -> str:
-    # A plain search: the finished page is large, and this marker has no variable part.
-    return html.replace(placeholders.LIST, listing, 1)
+    """The list at the marker the extension puts last in the page's content (an earlier one,
+    written into the page as raw HTML, is left as it is)."""
+    before, marker, after = html.rpartition(placeholders.LIST)
+    return f"{before}{listing}{after}" if marker else html
 
 
 def fill_bibliography(html: str, listing: str) -> str:

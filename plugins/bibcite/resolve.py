@@ -79,10 +79,11 @@ class ResolvedSite:
         return html
 
     def fill_reference_list(self, src_uri: str, html: str) -> str:
-        """The page's own reference list, written into the finished page (`on_post_page`): after
-        the search plugin has indexed the page, so that a search for an author or a journal
-        finds the References page once, not every page that cites them (and indexing a list on
-        every page was most of what bibcite added to a build's time)."""
+        """The page's own reference list, also after the search plugin has indexed the page: a
+        search for an author or a journal finds the References page once, not every page that
+        cites them (and indexing a list on every page was most of what bibcite added to a
+        build's time). Written into the page's content, not the finished page: that one holds
+        the site's whole navigation, so each copy of it grows with the site."""
         cited = self.registry.pages.get(src_uri)
         if cited is None or src_uri == self.bibliography_page:
             return html

@@ -5,8 +5,8 @@ three phases of a build over it:
    extensions that record each page's citations and tables while pages render;
 2. `resolve` (on_env, every page parsed): number citations and tables site-wide, check keys,
    diagnose the bibliography, prepare the scholarly metadata and downloads;
-3. `fill`, `fill_citations`, `finish_page` (each page, before and after the search plugin
-   indexes it) and `finish` (after the build): write it all into the site.
+3. `fill` and `fill_after_search` (each page, before and after the search plugin indexes it),
+   `finish_page` and `finish` (after the build): write it all into the site.
 """
 
 from __future__ import annotations
@@ -166,14 +166,16 @@ class Session:
             content = self.publisher.fill(src_uri, content)
         page.content = content
 
-    def fill_citations(self, page: Page) -> None:
-        if self.site is not None and page.content is not None:
-            page.content = self.site.fill_citations(page.file.src_uri, page.content)
+    def fill_after_search(self, page: Page) -> None:
+        """What the search plugin does not index: the bracketed citations and the page's own
+        reference list."""
+        if self.site is None or page.content is None:
+            return
+        content = self.site.fill_citations(page.file.src_uri, page.content)
+        page.content = self.site.fill_reference_list(page.file.src_uri, content)
 
     def finish_page(self, page: Page, output: str) -> str:
-        """The finished page with its reference list, and its scholarly metadata in <head>."""
-        if self.site is not None:
-            output = self.site.fill_reference_list(page.file.src_uri, output)
+        """The finished page with its scholarly metadata in <head>."""
         if self.publisher is None:
             return output
         return self.publisher.head(page.file.src_uri, output)
