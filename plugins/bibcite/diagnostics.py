@@ -214,7 +214,7 @@ class Counts:
 
 
 def counts(
-    diagnosed: list[Problem],
+    never_cited: int,
     registry: CitationRegistry,
     numbering: Numbering,
     warnings: int,
@@ -224,16 +224,19 @@ def counts(
         references=len(numbering.site),
         pages=len(pages),
         unknown=len(numbering.unknown),
-        never_cited=sum(problem.category == "never_cited" for problem in diagnosed),
+        never_cited=never_cited,
         warnings=warnings,
     )
 
 
-def summary(site: ResolvedSite, diagnosed: list[Problem], warnings: int) -> str:
+def summary(site: ResolvedSite, never_cited: int, warnings: int) -> str:
     """The build's summary line, e.g.
-    `4 references cited on 6 pages; 0 unknown keys; 1 entry never cited; 0 warnings`;
-    `diagnosed` is what `check` found."""
-    return summary_line(counts(diagnosed, site.registry, site.numbering, warnings))
+    `4 references cited on 6 pages; 0 unknown keys; 1 entry never cited; 0 warnings`."""
+    return summary_line(counts(never_cited, site.registry, site.numbering, warnings))
+
+
+def never_cited_count(diagnosed: Iterable[Problem]) -> int:
+    return sum(problem.category == "never_cited" for problem in diagnosed)
 
 
 def summary_line(counts: Counts) -> str:

@@ -24,7 +24,7 @@ _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
 
 # The same titles, links and labels recur on every page that cites a reference: each is escaped
 # once (quotes included, so the result is safe in text and in attribute values alike).
-escape = lru_cache(maxsize=8192)(html_escape)
+escape = lru_cache(maxsize=2048)(html_escape)
 
 
 @lru_cache(maxsize=8192)

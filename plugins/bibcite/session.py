@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from bibcite.config import BibciteConfig
-    from bibcite.log import Problem
 
 _ORIGIN = {
     "memory": "up to date (reused)",
@@ -53,7 +52,7 @@ class Session:
         self.tables = TableRegistry()  # the literature tables of each page
         self.site: ResolvedSite | None = None
         self.publisher: publish.Publisher | None = None
-        self.diagnosed: list[Problem] = []
+        self.never_cited = 0  # entries never cited, for the summary line
         self.nav_order: list[str] = []
         self.dirty = False
         self.serving = False
@@ -142,8 +141,9 @@ class Session:
         numbering = Options(options.numbering, options.per_page_references)
         self.site = ResolvedSite(self.registry, self.formatter, pages, self.nav_order, numbering)
         log.report(self.site.problems())
-        self.diagnosed = diagnostics.check(self.site, self.disk)  # uncited, same DOI, capitals
-        log.report(self.diagnosed)
+        diagnosed = diagnostics.check(self.site, self.disk)  # uncited, same DOI, capitals
+        log.report(diagnosed)  # then let go: one per entry never cited, most of them debug
+        self.never_cited = diagnostics.never_cited_count(diagnosed)
         self.tables.number(self.nav_order)  # literature tables: Table 1..N along the nav
         log.report(self.tables.problems())
         for file in files.documentation_pages():  # so links to #table-N pass anchor validation
@@ -192,7 +192,7 @@ class Session:
         if self.publisher is not None:  # .bib and .ris downloads
             publish.write(self.publisher.files(self.disk), config.site_dir)
         if self.site is not None:  # one line per build; the details are at debug level
-            log.log.info(diagnostics.summary(self.site, self.diagnosed, log.take_warning_count()))
+            log.log.info(diagnostics.summary(self.site, self.never_cited, log.take_warning_count()))
 
     def watched(self, options: BibciteConfig) -> list[str]:
         """The files outside docs/ that a serve rebuild must follow."""
