@@ -72,15 +72,14 @@ def write_configs(root: Path, names: list[str]) -> None:
         (root / f"{label}.yml").write_text(BASE.format(nav=nav, plugin=plugin), encoding="utf-8")
 
 
-def output_folder() -> tempfile.TemporaryDirectory:
-    """Where the built sites go: a RAM disk when the machine has one. Writing the same 200 pages
-    to this VM's ext4 disk took 0.1–0.4 s depending on the state of the folder being emptied and
-    refilled (ext4's inode allocator; a floor build in bibcite's folder was the slow one), a
-    bias the size of what is measured and unrelated to either plugin. The sources, the .bib and
-    bibcite's cache stay on the disk."""
+def ram_disk() -> Path | None:
+    """Where the built sites go when the machine has one. Writing the same 200 pages to this
+    VM's ext4 disk took 0.1–0.4 s depending on the state of the folder being emptied and refilled
+    (ext4's inode allocator; a floor build in bibcite's folder was the slow one), a bias the size
+    of what is measured and unrelated to either plugin. The sources, the .bib and bibcite's cache
+    stay on the disk."""
     shm = Path("/dev/shm")
-    ram = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
-    return tempfile.TemporaryDirectory(prefix="bibcite-bench-site-", dir=ram)
+    return shm if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
 def build(
@@ -246,8 +245,7 @@ def main() -> None:
     args = parser.parse_args()
     python, peer = sys.executable, peer_python()
     compile_plugin(python)
-    with output_folder() as built:
-        sites_on = "a RAM disk" if built.startswith("/dev/shm/") else "the disk"
+    sites_on = "a RAM disk" if ram_disk() else "the disk"
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, "
@@ -257,7 +255,7 @@ def main() -> None:
         entries, pages = args.entries * scale, args.pages * scale
         with (
             tempfile.TemporaryDirectory(prefix="bibcite-bench-") as folder,
-            output_folder() as built,
+            tempfile.TemporaryDirectory(prefix="bibcite-bench-site-", dir=ram_disk()) as built,
         ):
             root, out = Path(folder), Path(built)
             names = write_site(root, entries=entries, pages=pages, per_page=args.per_page)

@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import IO, TYPE_CHECKING
@@ -195,17 +195,11 @@ class Publisher:
             if key.lower() not in self._texts:
                 self._take(key, self.bibliography.entries[key])
 
-        def bib() -> Iterator[str]:
-            for index, key in enumerate(self.listed):
-                yield "\n" * bool(index) + self._texts.get(key.lower())[0]
-
-        def ris() -> Iterator[str]:
-            for key in self.listed:
-                yield self._texts.get(key.lower())[1]
-
+        bib = writers.bibtex_parts(self._texts.get(key.lower())[0] for key in self.listed)
+        ris = (self._texts.get(key.lower())[1] for key in self.listed)  # RIS blocks just follow
         result = [
-            Download(self._path(BIBLIOGRAPHY_NAME, "bib"), bib()),
-            Download(self._path(BIBLIOGRAPHY_NAME, "ris"), ris()),
+            Download(self._path(BIBLIOGRAPHY_NAME, "bib"), bib),
+            Download(self._path(BIBLIOGRAPHY_NAME, "ris"), ris),
         ]
         if self.work is not None:
             own = {self.work.key: self.bibliography.entries[self.work.key]}

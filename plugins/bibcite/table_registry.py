@@ -124,6 +124,8 @@ class TableRegistry:
 
     def downloads(self, catalog: Callable[[], table.Catalog]) -> list[tuple[str, str]]:
         """(site path, CSV text) of every table; `catalog()` is asked for only if there is one."""
+        if not any(self.numbers.values()):
+            return []
         from bibcite import table
 
         files = []

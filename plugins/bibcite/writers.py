@@ -7,7 +7,7 @@ Pure functions returning text; the plugin writes it into the site.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from pybtex.database import Entry
 
@@ -49,7 +49,13 @@ def bibtex(entries: Mapping[str, Entry]) -> str:
     r"""The entries as a .bib file, in the given order, each field exactly as written in the
     source. (pybtex's own writer re-encodes values as if they were plain text: `50\%` would
     come out as `50\\%`.)"""
-    return "\n".join(bibtex_entry(key, entry) for key, entry in entries.items())
+    return "".join(bibtex_parts(bibtex_entry(key, entry) for key, entry in entries.items()))
+
+
+def bibtex_parts(texts: Iterable[str]) -> Iterator[str]:
+    """Entries' texts (`bibtex_entry`) as the pieces of one .bib file, to be written one by one."""
+    for index, text in enumerate(texts):
+        yield "\n" * bool(index) + text
 
 
 def bibtex_entry(key: str, entry: Entry) -> str:
