@@ -83,9 +83,7 @@ class CitationRegistry:
         ]
 
     def ordered(self, nav_order: Sequence[str]) -> list[str]:
-        in_nav = [uri for uri in nav_order if uri in self.pages]
-        rest = sorted(uri for uri in self.pages if uri not in set(in_nav))
-        return in_nav + rest
+        return site_order(self.pages, nav_order)
 
     def number(self, nav_order: Sequence[str], *, known: Iterable[str], mode: str) -> Numbering:
         """`mode` is 'site' (one numbering for the site) or 'page' (each page from 1)."""
@@ -134,6 +132,13 @@ class CitationRegistry:
             for key, indexes in self.indexes_on(uri).items():
                 first.setdefault(key, {})[uri] = indexes[0]
         return first
+
+
+def site_order(pages: Collection[str], nav_order: Sequence[str]) -> list[str]:
+    """The pages along the nav, then those outside it by path."""
+    in_nav = [uri for uri in nav_order if uri in pages]
+    seen = set(in_nav)
+    return in_nav + sorted(uri for uri in pages if uri not in seen)
 
 
 def _assign(numbers: dict[str, int], keys: Iterable[str]) -> dict[str, int]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from mkdocs.utils import write_file
 
 from bibcite.log import Problem
+from bibcite.registry import site_order
 
 if TYPE_CHECKING:
     from bibcite import table
@@ -92,10 +93,8 @@ class TableRegistry:
 
     def number(self, nav_order: Sequence[str]) -> None:
         """Number the tables 1..N: pages in nav order, then the others by path."""
-        in_nav = [uri for uri in nav_order if uri in self.pages]
-        rest = sorted(uri for uri in self.pages if uri not in set(in_nav))
         self.numbers, count = {}, 0
-        for uri in in_nav + rest:
+        for uri in site_order(self.pages, nav_order):
             numbers = {}
             for index in range(len(self.pages[uri].tables)):
                 count += 1
