@@ -54,10 +54,11 @@ class DiskCache:
         if not isinstance(stored, dict) or stored.get("signature") != repr(signature):
             return {}
         try:
-            return {
-                key: (Reference(key, html, text, label), [Problem(*p) for p in problems])
-                for key, html, text, label, problems in stored["references"]
-            }
+            with long_lived():  # kept for the build, like the bibliography
+                return {
+                    key: (Reference(key, html, text, label), [Problem(*p) for p in problems])
+                    for key, html, text, label, problems in stored["references"]
+                }
         except (TypeError, KeyError, ValueError):
             return {}
 
