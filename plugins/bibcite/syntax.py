@@ -7,8 +7,7 @@ Nothing here knows about Markdown, MkDocs or the bibliography.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 # Pandoc: a key starts with a letter, digit or `_`; punctuation from `:.#$%&-+?<>~/` may
 # occur inside it (followed by more key characters), so "@doe99." ends at "doe99".
@@ -25,7 +24,8 @@ _LOCATOR_START = re.compile(r"^\s*,?\s*")
 _ITEM_SEPARATOR = re.compile(r";(?![^{}]*\})")
 
 
-@dataclass(frozen=True)
+# Slotted: a big site holds tens of thousands of these for the whole build.
+@dataclass(frozen=True, slots=True)
 class CitationItem:
     """One cited key with what surrounds it inside its group."""
 
@@ -35,16 +35,17 @@ class CitationItem:
     suppress_author: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitationGroup:
     """What one citation in the text cites: `[@a; @b]` (two items) or narrative `@a` (one)."""
 
     items: tuple[CitationItem, ...]
     narrative: bool = False
+    # Read for numbering, checking and rendering, thousands of times a build.
+    keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @cached_property  # read for numbering, checking and rendering, thousands of times a build
-    def keys(self) -> tuple[str, ...]:
-        return tuple(item.key for item in self.items)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", tuple(item.key for item in self.items))
 
     @property
     def has_affixes(self) -> bool:
