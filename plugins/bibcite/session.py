@@ -153,6 +153,8 @@ class Session:
             self.site, options, site_url=config.site_url or "", config_file=config.config_file_path
         )
         log.report(self.publisher.problems())
+        # After the publisher, which keeps each entry's .bib/.ris text as the entry is parsed.
+        self.formatter.format_ahead(self.site.numbering.site)
 
     # --- phase 3 -----------------------------------------------------------------------------
 
