@@ -99,13 +99,14 @@ class _Records(logging.Handler):
         (self.notes if NOTE.match(line) else self.lines).append(line)
 
 
-def capture_plugin_log() -> tuple[_Records, Callable[[], None]]:
-    """Start collecting the plugin's records (debug included); returns the handler and a stop."""
+def capture_plugin_log(shown: int = logging.DEBUG) -> tuple[_Records, Callable[[], None]]:
+    """Start collecting the plugin's records from level `shown` (debug by default); returns the
+    handler and a stop."""
     handler = _Records()
     logger = logging.getLogger(LOGGER)
     level = logger.level
     logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    logger.setLevel(shown)
 
     def stop() -> None:
         logger.removeHandler(handler)
@@ -115,11 +116,16 @@ def capture_plugin_log() -> tuple[_Records, Callable[[], None]]:
 
 
 def build_once(
-    config: MkDocsConfig, notes: list[str] | None = None, **build_options
+    config: MkDocsConfig,
+    notes: list[str] | None = None,
+    *,
+    shown: int = logging.DEBUG,
+    **build_options,
 ) -> tuple[list[str], Abort | None]:
     """`build` as `mkdocs build` runs it, after `startup` and before `shutdown`; the summary
-    and diagnostic details (debug included) go to `notes` when given."""
-    handler, stop = capture_plugin_log()
+    and diagnostic details (debug included, unless `shown` says otherwise) go to `notes` when
+    given."""
+    handler, stop = capture_plugin_log(shown)
     handler.notes = notes if notes is not None else handler.notes
     error = None
     try:
@@ -168,12 +174,20 @@ def make_site(
     return site
 
 
-def build_site(root: Path, pages: Mapping[str, str], *, strict: bool = True, **kwargs) -> Result:
-    """Write a site into `root` and build it once with a fresh plugin."""
+def build_site(
+    root: Path,
+    pages: Mapping[str, str],
+    *,
+    strict: bool = True,
+    shown: int = logging.DEBUG,
+    **kwargs,
+) -> Result:
+    """Write a site into `root` and build it once with a fresh plugin, its log shown from level
+    `shown`."""
     site = make_site(root, pages, **kwargs)
     new_process()
     notes: list[str] = []
-    messages, error = build_once(site.load(strict=strict), notes)
+    messages, error = build_once(site.load(strict=strict), notes, shown=shown)
     return Result(site, messages, error, notes)
 
 

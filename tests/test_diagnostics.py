@@ -3,6 +3,7 @@ two keys, capitals a title-re-casing style would lose; details only with `mkdocs
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -56,6 +57,25 @@ def test_entries_never_cited_are_debug_details_with_file_and_line(two_pages):
         ]
     ]
     assert not any("never cited" in line for line in two_pages.messages)
+
+
+def test_a_log_that_hides_debug_still_counts_the_entries_never_cited(site_builder):
+    """The per-entry details are made only for a log that shows them (`mkdocs build -v`); the
+    summary line counts them all the same."""
+    result = site_builder(
+        "info-log",
+        {"index.md": "Cites [@solo2001] and [@nope].\n"},
+        strict=False,
+        shown=logging.INFO,
+    )
+    assert result.notes == [
+        "INFO: bibcite: 1 reference cited on 1 page; 1 unknown key; "
+        "5 entries never cited; 1 warning"
+    ]
+    assert result.warnings == [
+        "bibcite: docs/index.md:1: unknown citation key 'nope' [key_not_found] — "
+        "Fix the key, or add an entry with this key to the bibliography",
+    ]
 
 
 def test_the_summary_counts_missing_fields_and_the_bib_files_warnings(site_builder):

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bibcite.log import Problem
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Counts",
+    "Diagnosis",
     "breaking",
     "check",
     "counts",
@@ -64,24 +65,42 @@ def recases_titles(style: type) -> bool:
     return issubclass(style, Recasing)
 
 
-def check(site: ResolvedSite, disk: DiskCache | None = None) -> list[Problem]:
+class Diagnosis(NamedTuple):
+    problems: list[Problem]  # those at a level the log shows
+    never_cited: int  # for the summary line, shown or not
+
+
+def check(
+    site: ResolvedSite,
+    disk: DiskCache | None = None,
+    *,
+    shown: Callable[[int], bool] = lambda level: True,
+) -> Diagnosis:
     """Every diagnostic of one build, in a stable order. They read every entry, so they are
-    kept on disk for as long as the bibliography, the style's casing and the cited keys last."""
+    kept on disk for as long as the bibliography, the style's casing and the cited keys last.
+    Only those at a level `shown` are made into Problems: one per entry never cited is at debug
+    level, which a build rarely shows."""
     bibliography, cited = site.formatter.bibliography, site.numbering.site.keys()
     recasing = recases_titles(site.formatter.style_class)
 
-    def run() -> list[Problem]:
-        return (
+    def run() -> list[tuple]:
+        found = (
             duplicate_dois(bibliography)
             + lost_capitals(bibliography, cited, recasing=recasing)
             + never_cited(bibliography, cited)
         )
+        return [problem.row() for problem in found]
 
     if disk is None:
-        return run()
-    key = repr((bibliography.fingerprint, recasing, sorted(cited)))
-    stored = disk.remember("diagnostics", key, lambda: [problem.row() for problem in run()])
-    return [Problem(*problem) for problem in stored]
+        rows = run()
+    else:
+        key = repr((bibliography.fingerprint, recasing, sorted(cited)))
+        rows = disk.remember("diagnostics", key, run)
+    # Problem.row(): the category first, the level last.
+    return Diagnosis(
+        [Problem(*row) for row in rows if shown(row[-1])],
+        sum(row[0] == "never_cited" for row in rows),
+    )
 
 
 def uncited(bibliography: Bibliography, cited: Iterable[str]) -> list[str]:
@@ -233,10 +252,6 @@ def summary(site: ResolvedSite, never_cited: int, warnings: int) -> str:
     """The build's summary line, e.g.
     `4 references cited on 6 pages; 0 unknown keys; 1 entry never cited; 0 warnings`."""
     return summary_line(counts(never_cited, site.registry, site.numbering, warnings))
-
-
-def never_cited_count(diagnosed: Iterable[Problem]) -> int:
-    return sum(problem.category == "never_cited" for problem in diagnosed)
 
 
 def summary_line(counts: Counts) -> str:

@@ -141,9 +141,10 @@ class Session:
         numbering = Options(options.numbering, options.per_page_references)
         self.site = ResolvedSite(self.registry, self.formatter, pages, self.nav_order, numbering)
         log.report(self.site.problems())
-        diagnosed = diagnostics.check(self.site, self.disk)  # uncited, same DOI, capitals
-        log.report(diagnosed)  # then let go: one per entry never cited, most of them debug
-        self.never_cited = diagnostics.never_cited_count(diagnosed)
+        # Uncited entries, one DOI under two keys, capitals a style would lose.
+        diagnosis = diagnostics.check(self.site, self.disk, shown=log.log.isEnabledFor)
+        log.report(diagnosis.problems)
+        self.never_cited = diagnosis.never_cited
         self.tables.number(self.nav_order)  # literature tables: Table 1..N along the nav
         log.report(self.tables.problems())
         for file in files.documentation_pages():  # so links to #table-N pass anchor validation
