@@ -1,6 +1,7 @@
 """The build benchmark: MkDocs with no citation plugin (the floor), with bibcite (cold: no cache;
 warm: a new process with the cache from the run before), and with mkdocs-bibtex 4.4 (the peer),
-alternating, on the same synthetic sites; prints median wall time, peak memory and overheads.
+in rounds (one build of each, at each size) on the same synthetic sites; prints median wall time,
+peak memory, overheads against the floor of the same round, and how they grow with the site.
 
     python bench/run.py [--repeat 3] [--scales 1,2,4] [--entries 5000 --pages 200 --per-page 10]
 
@@ -21,6 +22,8 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generate import write_site
@@ -82,9 +85,7 @@ def ram_disk() -> Path | None:
     return shm if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
-def build(
-    python: str, root: Path, out: Path, label: str, *, cold: bool
-) -> tuple[float, float]:
+def build(python: str, root: Path, out: Path, label: str, *, cold: bool) -> tuple[float, float]:
     """One build in a new process: (wall seconds, peak resident MiB)."""
     if cold:
         shutil.rmtree(root / ".cache", ignore_errors=True)
@@ -114,16 +115,33 @@ def build(
     return wall, usage.ru_maxrss / 1024
 
 
-def measure(
-    root: Path, out: Path, repeat: int, python: str, peer: str
-) -> dict[str, list[tuple[float, float]]]:
-    runs: dict[str, list[tuple[float, float]]] = {"floor": [], "cold": [], "warm": [], "peer": []}
-    for _ in range(repeat):  # alternate, so drift in the machine's speed hits every row alike
-        runs["floor"].append(build(python, root, out, "floor", cold=False))
-        runs["cold"].append(build(python, root, out, "bibcite", cold=True))
-        runs["warm"].append(build(python, root, out, "bibcite", cold=False))
-        runs["peer"].append(build(peer, root, out, "peer", cold=False))
-    return runs
+Runs = dict[str, list[tuple[float, float]]]  # row -> (wall seconds, peak MiB) of each round
+ROWS = [
+    ("floor", "MkDocs, no citation plugin (floor)"),
+    ("cold", "bibcite, no cache (cold)"),
+    ("warm", "bibcite, cache from the run before (warm)"),
+    ("peer", "mkdocs-bibtex 4.4 (peer)"),
+]
+
+
+@dataclass
+class Site:
+    scale: int
+    size: str
+    root: Path
+    out: Path
+    runs: Runs = field(default_factory=lambda: {label: [] for label, _ in ROWS})
+
+
+def measure_round(site: Site, python: str, peer: str) -> None:
+    """One build of each row, one after the other: bibcite's on each side of the floor's."""
+    for label, config, cold, interpreter in [
+        ("cold", "bibcite", True, python),
+        ("floor", "floor", False, python),
+        ("warm", "bibcite", False, python),  # with the cache the cold build wrote
+        ("peer", "peer", False, peer),
+    ]:
+        site.runs[label].append(build(interpreter, site.root, site.out, config, cold=cold))
 
 
 def serve_rebuild(root: Path, out: Path, python: str, label: str) -> float:
@@ -199,39 +217,64 @@ def median(runs: list[tuple[float, float]], index: int) -> float:
     return statistics.median(run[index] for run in runs)
 
 
-def report(
-    scale: int, size: str, runs: dict[str, list[tuple[float, float]]], serve: dict[str, float]
-) -> None:
-    floor = median(runs["floor"], 0)
-    peer_overhead = median(runs["peer"], 0) - floor
-    print(f"\n### {scale}× ({size})\n")
+def overheads(runs: Runs, label: str) -> list[float]:
+    """Each round's build minus the floor built just before it: the machine's speed drifts
+    over a run by more than some of the differences measured, and a pair shares its drift."""
+    return [run[0] - floor[0] for run, floor in zip(runs[label], runs["floor"], strict=True)]
+
+
+def overhead(runs: Runs, label: str) -> float:
+    return statistics.median(overheads(runs, label))
+
+
+def report(site: Site, serve: dict[str, float]) -> None:
+    runs = site.runs
+    floor_wall, floor_memory = median(runs["floor"], 0), median(runs["floor"], 1)
+    peer_overhead = overhead(runs, "peer")
+    print(f"\n### {site.scale}× ({site.size})\n")
     print(
-        "| build | median wall (s) | × floor | overhead (s) | overhead ÷ peer's"
-        " | peak memory (MiB) |"
+        "| build | median wall (s) | overhead (s) | middle half of overheads | × floor"
+        " | overhead ÷ peer's | peak memory (MiB) | × floor's |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for label, name in [
-        ("floor", "MkDocs, no citation plugin (floor)"),
-        ("cold", "bibcite, no cache (cold)"),
-        ("warm", "bibcite, cache from the run before (warm)"),
-        ("peer", "mkdocs-bibtex 4.4 (peer)"),
-    ]:
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, name in ROWS:
         wall, memory = median(runs[label], 0), median(runs[label], 1)
-        overhead = wall - floor
+        extra = overhead(runs, label)
+        spread = ""
+        if label != "floor" and len(runs[label]) >= 4:
+            low, _, high = statistics.quantiles(overheads(runs, label), n=4)
+            spread = f"{low:+.2f} to {high:+.2f}"
         ratio = (
-            f"{overhead / peer_overhead:.2f}"
+            f"{extra / peer_overhead:.2f}"
             if label in ("cold", "warm") and peer_overhead > 0
             else ""
         )
         print(
-            f"| {name} | {wall:.2f} | {wall / floor:.2f} | {overhead:+.2f} | {ratio}"
-            f" | {memory:.0f} |"
+            f"| {name} | {wall:.2f} | {extra:+.2f} | {spread} | {1 + extra / floor_wall:.2f}"
+            f" | {ratio} | {memory:.0f} | {memory / floor_memory:.2f} |"
         )
     if serve:
         print(
             f"\n`mkdocs serve` rebuild after editing one page: floor {serve['floor']:.2f} s, "
             f"bibcite {serve['bibcite']:.2f} s (MkDocs' own figure)"
         )
+
+
+def report_scaling(sites: list[Site]) -> None:
+    """How each cost grows with the site, against the first size measured."""
+    base, larger = sites[0], sites[1:]
+    if not larger:
+        return
+    print(f"\n### Growth against {base.scale}×\n")
+    print("| | " + " | ".join(f"{site.scale}×" for site in larger) + " |")
+    print("| --- |" + " ---: |" * len(larger))
+    floor = median(base.runs["floor"], 0)
+    cells = [f"{median(site.runs['floor'], 0) / floor:.2f}" for site in larger]
+    print("| floor's wall time | " + " | ".join(cells) + " |")
+    for label, name in [("cold", "bibcite's overhead, cold"), ("warm", "bibcite's overhead, warm")]:
+        first = overhead(base.runs, label)
+        cells = [f"{overhead(site.runs, label) / first:.2f}" for site in larger]
+        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
@@ -251,30 +294,33 @@ def main() -> None:
         f"Python {platform.python_version()}, "
         f"{platform.platform()}; built sites written to {sites_on}"
     )
-    for scale in [int(s) for s in args.scales.split(",")]:
-        entries, pages = args.entries * scale, args.pages * scale
-        with (
-            tempfile.TemporaryDirectory(prefix="bibcite-bench-") as folder,
-            tempfile.TemporaryDirectory(prefix="bibcite-bench-site-", dir=ram_disk()) as built,
-        ):
-            root, out = Path(folder), Path(built)
+    with ExitStack() as folders:
+        sites = []
+        for scale in [int(s) for s in args.scales.split(",")]:
+            entries, pages = args.entries * scale, args.pages * scale
+            root = Path(folders.enter_context(tempfile.TemporaryDirectory(prefix="bibcite-bench-")))
+            out = Path(
+                folders.enter_context(
+                    tempfile.TemporaryDirectory(prefix="bibcite-bench-site-", dir=ram_disk())
+                )
+            )
             names = write_site(root, entries=entries, pages=pages, per_page=args.per_page)
             write_configs(root, names)
-            runs = measure(root, out, args.repeat, python, peer)
-            serve = (
-                {}
-                if args.no_serve or scale != 1
-                else {
-                    label: serve_rebuild(root, out, python, label)
+            size = f"{entries} entries, {pages} pages, {args.per_page} citations a page"
+            sites.append(Site(scale, size, root, out))
+        # Rounds of every row at every size, so drift in the machine's speed hits all alike.
+        for _ in range(args.repeat):
+            for site in sites:
+                measure_round(site, python, peer)
+        for site in sites:
+            serve = {}
+            if site.scale == 1 and not args.no_serve:
+                serve = {
+                    label: serve_rebuild(site.root, site.out, python, label)
                     for label in ("floor", "bibcite")
                 }
-            )
-            report(
-                scale,
-                f"{entries} entries, {pages} pages, {args.per_page} citations a page",
-                runs,
-                serve,
-            )
+            report(site, serve)
+        report_scaling(sites)
 
 
 if __name__ == "__main__":
