@@ -56,13 +56,13 @@ def back(*indexes: int) -> str:
     if len(indexes) == 1:
         return (
             f' <span class="bibcite-backlinks"><a href="#cite-{indexes[0]}" '
-            'aria-label="Back to the citation">↩</a></span>'
+            'aria-label="Back to the citation">&#8617;</a></span>'
         )
     links = " ".join(
         f'<a href="#cite-{index}" aria-label="Back to citation {label}">{label}</a>'
         for index, label in zip(indexes, "abcdefghij", strict=False)
     )
-    return f' <span class="bibcite-backlinks">↩ {links}</span>'
+    return f' <span class="bibcite-backlinks">&#8617; {links}</span>'
 
 
 def cited_in(*pages: tuple[str, str]) -> str:
@@ -140,9 +140,33 @@ def groups_site(site_builder):
     )
 
 
+def test_what_bibcite_writes_stays_within_latin1_and_reads_as_written(site_builder):
+    """Characters beyond Latin-1 that bibcite writes (from the .bib, a run's dash, the back-link
+    arrow) are character references: Python then holds a page whose author wrote ASCII at one
+    byte per character, which MkDocs copies and encodes faster. Readers see the characters."""
+    wide = (
+        "@article{wide, author = {{\\v{C}}apek, Karel}, title = {Alpha--beta: α cells},\n"
+        "  journal = {J Test}, year = {2007}}\n"
+    )
+    refs = (DATA / "refs.bib").read_text(encoding="utf-8") + wide
+    result = site_builder(
+        "latin1",
+        {"index.md": "# Plain\n\nA run [@solo2001; @duo2002; @wide].\n"},
+        bib={"refs.bib": refs},
+    )
+    page = (result.site.root / "site" / "index.html").read_text(encoding="utf-8")
+    assert max(page, key=ord) <= "\xff"
+    seen = BeautifulSoup(page, "html.parser").get_text()
+    assert "[1–3]" in seen
+    assert "Čapek K. Alpha–beta: α cells. J Test. 2007." in seen
+    assert "↩" in seen
+    assert result.messages == []
+
+
 def test_runs_of_three_collapse_and_numbers_are_sorted(groups_site):
     html = groups_site.html("index.md")
-    assert "<p>Range " + cite(1, ref(1, "solo2001") + "–" + ref(3, "trio2003")) + ".</p>" in html
+    run = ref(1, "solo2001") + "&ndash;" + ref(3, "trio2003")
+    assert "<p>Range " + cite(1, run) + ".</p>" in html
     gap = ref(1, "solo2001") + ", " + ref(3, "trio2003")
     assert (
         f"<p>Gap {cite(2, gap)}, sorted {cite(3, gap)}, repeated {cite(4, ref(2, 'duo2002'))}.</p>"

@@ -149,7 +149,7 @@ def test_a_changed_style_reformats_without_parsing_again(serve):
     assert session.build() == [REUSED]
     assert (
         '<span class="bibcite-entry">Ann Alpha. A single-author study. '
-        "<em>J Test</em>, 1:1–5, 2001." in session.html("index.md")
+        "<em>J Test</em>, 1:1&#8211;5, 2001." in session.html("index.md")
     )
 
 

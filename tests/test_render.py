@@ -65,10 +65,10 @@ def test_ref_ids_never_collide_for_keys_that_slug_alike():
     [
         (("a",), link("a", 1)),
         (("a", "b"), f"{link('a', 1)}, {link('b', 2)}"),
-        (("a", "b", "c"), f"{link('a', 1)}–{link('c', 3)}"),
-        (("c", "a", "b"), f"{link('a', 1)}–{link('c', 3)}"),
+        (("a", "b", "c"), f"{link('a', 1)}&ndash;{link('c', 3)}"),
+        (("c", "a", "b"), f"{link('a', 1)}&ndash;{link('c', 3)}"),
         (("a", "c"), f"{link('a', 1)}, {link('c', 3)}"),
-        (("a", "b", "c", "d"), f"{link('a', 1)}–{link('c', 3)}, {link('d', 5)}"),
+        (("a", "b", "c", "d"), f"{link('a', 1)}&ndash;{link('c', 3)}, {link('d', 5)}"),
         (("a", "A", "b"), f"{link('a', 1)}, {link('b', 2)}"),
     ],
 )
@@ -159,10 +159,12 @@ def test_reference_list_in_number_order_with_back_links():
     assert render.reference_list(page, links.__getitem__) == (
         '<ol class="bibcite-references">\n'
         '<li id="ref-a" value="1"><span class="bibcite-entry"><i>a</i> ref.</span> '
-        '<span class="bibcite-backlinks"><a href="#cite-1" aria-label="Back to the citation">↩</a>'
+        '<span class="bibcite-backlinks">'
+        '<a href="#cite-1" aria-label="Back to the citation">&#8617;</a>'
         "</span></li>\n"
         '<li id="ref-b" value="2"><span class="bibcite-entry"><i>b</i> ref.</span> '
-        '<span class="bibcite-backlinks">↩ <a href="#cite-1" aria-label="Back to citation a">a</a> '
+        '<span class="bibcite-backlinks">&#8617; '
+        '<a href="#cite-1" aria-label="Back to citation a">a</a> '
         '<a href="#cite-3" aria-label="Back to citation b">b</a></span></li>\n'
         "</ol>"
     )

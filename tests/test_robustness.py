@@ -299,11 +299,12 @@ def test_recoverable_faults_are_warnings_at_their_lines(faults):
             '<a href="https://example.org/page">https://example.org/page</a>',
         ),
         ("biblatex", "Foxtrot F. Biblatex fields. J Biblatex. 2004 Mar;4(2):3-9."),
-        # LaTeX accents, markup and symbols become text, no braces or backslashes left.
+        # LaTeX accents, markup and symbols become text, no braces or backslashes left; what is
+        # beyond Latin-1 (Č α – “ ”) is written as character references.
         (
             "accents",
-            "Müller J, Čapek K, Niño J. <em>In vitro</em> T-cell Ångström &amp; co: 5% of α – "
-            "“quoted”. Z Ökol. 2005.",
+            "Müller J, &#268;apek K, Niño J. <em>In vitro</em> T-cell Ångström &amp; co: 5% of "
+            "&#945; &#8211; &#8220;quoted&#8221;. Z Ökol. 2005.",
         ),
     ],
 )
@@ -366,7 +367,7 @@ def test_a_page_with_two_thousand_citations(site_builder):
     )
     assert (
         '<li id="ref-k0" value="1"><span class="bibcite-entry">Author0 A. Title 0. J. 2000.</span> '
-        f'<span class="bibcite-backlinks">↩ {backlinks}</span></li>' in html
+        f'<span class="bibcite-backlinks">&#8617; {backlinks}</span></li>' in html
     )
     assert html.count("<li id=") == 100
 

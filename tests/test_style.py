@@ -306,8 +306,8 @@ def test_latex_is_decoded_to_clean_unicode():
 def test_latex_emphasis_becomes_html_emphasis():
     assert html(article(title=LATEX_TITLE)) == (
         "Doe J. Café über <em>in vivo</em>, <em>E.\u00a0coli</em> and <em>Homo</em>: "
-        "1990\u20132000 \u2014 β-cells, x^2 &amp; <strong>more</strong> at https://x.org (50%). "
-        "J. 2000."
+        "1990&#8211;2000 &#8212; &#946;-cells, x^2 &amp; <strong>more</strong> at "
+        "https://x.org (50%). J. 2000."
     )
 
 

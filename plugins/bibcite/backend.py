@@ -8,13 +8,14 @@ pybtex's own ``html`` backend writes URLs into ``href`` unescaped (any scheme, s
 
 from __future__ import annotations
 
-import html
 import re
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from pybtex.backends import html as pybtex_html
 from pybtex.backends import plaintext
+
+from bibcite.escaping import escape
 
 if TYPE_CHECKING:
     from pybtex.richtext import BaseText
@@ -32,7 +33,7 @@ class SafeHtmlBackend(pybtex_html.Backend):
     symbols = MappingProxyType({"ndash": "&ndash;", "newblock": " ", "nbsp": "&nbsp;"})
 
     def format_str(self, text: str) -> str:
-        return html.escape(text, quote=True)
+        return escape(text)
 
     def format_protected(self, text: str) -> str:
         return text  # braces only protect case; our styles never re-case
@@ -40,7 +41,7 @@ class SafeHtmlBackend(pybtex_html.Backend):
     def format_href(self, url: str, text: str, external: bool = False) -> str:
         if not text or not _LINKABLE.match(url):
             return text
-        return f'<a href="{html.escape(url, quote=True)}">{text}</a>'
+        return f'<a href="{escape(url)}">{text}</a>'
 
 
 _HTML = SafeHtmlBackend()

@@ -12,10 +12,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape as html_escape
 from typing import NamedTuple
 
-from bibcite import placeholders
+from bibcite import escaping, placeholders
 from bibcite.formatting import Reference
 from bibcite.syntax import CitationGroup
 
@@ -23,8 +22,8 @@ _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 # The same titles, links and labels recur on every page that cites a reference: each is escaped
-# once (quotes included, so the result is safe in text and in attribute values alike).
-escape = lru_cache(maxsize=2048)(html_escape)
+# once.
+escape = lru_cache(maxsize=2048)(escaping.escape)
 
 
 @lru_cache(maxsize=8192)
@@ -103,7 +102,7 @@ def _compressed(group: CitationGroup, page: PageView) -> str:
     parts = []
     for run in _runs(sorted(known)):
         links = [_number_link(known[number], page) for number in run]
-        parts.append(f"{links[0]}–{links[-1]}" if len(run) >= 3 else ", ".join(links))
+        parts.append(f"{links[0]}&ndash;{links[-1]}" if len(run) >= 3 else ", ".join(links))
     parts += [_number_link(written, page) for written in unknown]
     return ", ".join(parts)
 
