@@ -4,8 +4,8 @@ Quotes are escaped too, so the result is safe in text and attribute values alike
 beyond Latin-1 become character references (`–` → `&#8211;`): Python holds a string whose every
 character fits in one byte at one byte per character, and a single `–` or `↩` in a page made
 MkDocs copy and encode the whole page, its navigation of the whole site included, at two or four
-bytes per character (most of what bibcite added to the build of an ASCII site, and more the
-larger the site). Browsers, search and screen readers read the references as the characters.
+bytes per character (counted in instructions, the largest part of bibcite's cost that grew faster
+than the site). Browsers, search and screen readers read the references as the characters.
 """
 
 from __future__ import annotations
