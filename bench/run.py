@@ -3,7 +3,7 @@ warm: a new process with the cache from the run before), and with mkdocs-bibtex 
 in rounds (one build of each, at each size) on the same synthetic sites; prints median wall time,
 peak memory, overheads against the floor of the same round, and how they grow with the site.
 
-    python bench/run.py [--repeat 3] [--scales 1,2,4] [--entries 5000 --pages 200 --per-page 10]
+    python bench/run.py [--repeat 5] [--scales 1,2,4] [--entries 5000 --pages 200 --per-page 10]
 
 mkdocs-bibtex goes into a virtual environment of its own under bench/.peer-venv, so the
 project's own environment never holds it.
@@ -218,8 +218,9 @@ def median(runs: list[tuple[float, float]], index: int) -> float:
 
 
 def overheads(runs: Runs, label: str) -> list[float]:
-    """Each round's build minus the floor built just before it: the machine's speed drifts
-    over a run by more than some of the differences measured, and a pair shares its drift."""
+    """Each round's build minus the floor built next to it in the same round: the machine's
+    speed drifts over a run by more than some of the differences measured, and a pair shares
+    its drift."""
     return [run[0] - floor[0] for run, floor in zip(runs[label], runs["floor"], strict=True)]
 
 
@@ -283,7 +284,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--per-page", type=int, default=10)
     parser.add_argument("--scales", default="1,2,4", help="multiples of entries and pages")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)  # 4+ for the middle half
     parser.add_argument("--no-serve", action="store_true", help="skip the serve-rebuild figure")
     args = parser.parse_args()
     python, peer = sys.executable, peer_python()

@@ -151,15 +151,22 @@ def test_what_bibcite_writes_stays_within_latin1_and_reads_as_written(site_build
     refs = (DATA / "refs.bib").read_text(encoding="utf-8") + wide
     result = site_builder(
         "latin1",
-        {"index.md": "# Plain\n\nA run [@solo2001; @duo2002; @wide].\n"},
+        {
+            "index.md": "# Plain\n\nA run [@solo2001; @duo2002; @wide].\n\n"
+            "<!-- bibcite:cite-this -->\n"
+        },
         bib={"refs.bib": refs},
+        options={"cite_this": "wide"},
     )
     page = (result.site.root / "site" / "index.html").read_text(encoding="utf-8")
     assert max(page, key=ord) <= "\xff"
-    seen = BeautifulSoup(page, "html.parser").get_text()
+    soup = BeautifulSoup(page, "html.parser")
+    seen = soup.get_text()
     assert "[1–3]" in seen
     assert "Čapek K. Alpha–beta: α cells. J Test. 2007." in seen
     assert "↩" in seen
+    cite = soup.select_one(".bibcite-cite-this-reference").get_text()  # "Cite this" too
+    assert cite == "Čapek K. Alpha–beta: α cells. J Test. 2007."
     assert result.messages == []
 
 

@@ -10,9 +10,9 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 from urllib.parse import quote
 
+from bibcite.escaping import escape
 from bibcite.record import Author, Record
 
 __all__ = ["About", "head_insert", "highwire_tags", "json_ld"]
@@ -21,10 +21,9 @@ _DOI = re.compile(r"10\.[0-9]+/\S+")
 _DOI_SAFE = "/:;()._-"  # as the reference's doi.org link (style.py) keeps them
 _HTTP = re.compile(r"https?://", re.IGNORECASE)
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
-# Characters that must not appear raw inside <script>: "</script", "<!--", and the separators
-# some JavaScript parsers treat as line ends.
-_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                  "\u2029": "\\u2029"}
+# Characters that must not appear raw inside <script>: "</script", "<!--". (The JSON is ASCII,
+# so the separators some JavaScript parsers treat as line ends are escaped already.)
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def highwire_tags(work: Record, references: Sequence[Record] = ()) -> str:
     """The `citation_*` meta tags, one per line. `citation_issue` only for a numbered issue: a
     supplement ("Suppl 3") is not an issue of the volume."""
     return "\n".join(
-        f'<meta name="{name}" content="{escape(value, quote=True)}">'
+        f'<meta name="{name}" content="{escape(value)}">'
         for name, value in _highwire(work) + [
             ("citation_reference", _reference(cited)) for cited in references
         ]
@@ -123,7 +122,7 @@ def json_ld(
         data["url"] = url
     if references:
         data["citation"] = [_creative_work(cited) for cited in references]
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = json.dumps(data, indent=2)  # ASCII, like the rest of what bibcite writes
     for char, replacement in _SCRIPT_UNSAFE.items():
         text = text.replace(char, replacement)
     return f'<script type="application/ld+json">\n{text}\n</script>'

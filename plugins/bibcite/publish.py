@@ -15,7 +15,6 @@ import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
 from typing import IO, TYPE_CHECKING
 from urllib.parse import urljoin
 
@@ -23,6 +22,7 @@ from mkdocs.utils import get_relative_url
 
 from bibcite import metadata, writers
 from bibcite.bibliography import Bibliography
+from bibcite.escaping import escape
 from bibcite.log import Problem
 from bibcite.record import record
 
@@ -226,7 +226,7 @@ class Publisher:
         return html
 
     def _href(self, path: str, page_url: str) -> str:
-        return escape(get_relative_url(path, page_url or "./"), quote=True)
+        return escape(get_relative_url(path, page_url or "./"))
 
     def _cite_this(self, page_url: str) -> str:
         assert self.work is not None
@@ -238,7 +238,7 @@ class Publisher:
             links = "".join(
                 f' <a class="bibcite-action"'
                 f' href="{self._href(self._path(f"cite/{name}", ext), page_url)}"'
-                f' download="{escape(name, quote=True)}.{ext}">{label}</a>'
+                f' download="{escape(name)}.{ext}">{label}</a>'
                 for ext, label in (("bib", "BibTeX (.bib)"), ("ris", "RIS (.ris)"))
             )
         return (
