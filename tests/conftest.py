@@ -18,6 +18,7 @@ import yaml
 
 # The browser tests' session fixtures, registered here once for every module that uses them.
 from browser_support import artifacts, browser, built_site, site_server  # noqa: F401
+from bs4 import BeautifulSoup
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -70,6 +71,10 @@ class Site:
         built = "index.html" if stem == "index" else f"{stem}/index.html"
         return (self.root / "site" / built).read_text(encoding="utf-8")
 
+    def text(self, page: str) -> str:
+        """What a reader sees of the page: its text, character references read."""
+        return BeautifulSoup(self.html(page), "html.parser").get_text()
+
 
 @dataclass
 class Result:
@@ -82,6 +87,9 @@ class Result:
 
     def html(self, page: str) -> str:
         return self.site.html(page)
+
+    def text(self, page: str) -> str:
+        return self.site.text(page)
 
     @property
     def warnings(self) -> list[str]:

@@ -62,6 +62,9 @@ class Serve:
     def html(self, page: str) -> str:
         return self.site.html(page)
 
+    def text(self, page: str) -> str:
+        return self.site.text(page)
+
     def close(self) -> None:
         self.config.plugins.on_shutdown()
 
@@ -175,7 +178,7 @@ def test_a_changed_encoding_parses_again(serve):
     assert session.build() == [PARSED]
     session.configure(encoding="cp1252")
     assert session.build() == [PARSED]
-    assert "Müller J. Café au lait spots." in session.html("index.md")
+    assert "Müller J. Café au lait spots." in session.text("index.md")
 
 
 def test_edited_pages_are_numbered_again(serve):

@@ -300,11 +300,11 @@ def test_recoverable_faults_are_warnings_at_their_lines(faults):
         ),
         ("biblatex", "Foxtrot F. Biblatex fields. J Biblatex. 2004 Mar;4(2):3-9."),
         # LaTeX accents, markup and symbols become text, no braces or backslashes left; what is
-        # beyond Latin-1 (Č α – “ ”) is written as character references.
+        # beyond ASCII (ü Č ñ Å Ö α – “ ”) is written as character references.
         (
             "accents",
-            "Müller J, &#268;apek K, Niño J. <em>In vitro</em> T-cell Ångström &amp; co: 5% of "
-            "&#945; &#8211; &#8220;quoted&#8221;. Z Ökol. 2005.",
+            "M&#252;ller J, &#268;apek K, Ni&#241;o J. <em>In vitro</em> T-cell &#197;ngstr&#246;m "
+            "&amp; co: 5% of &#945; &#8211; &#8220;quoted&#8221;. Z &#214;kol. 2005.",
         ),
     ],
 )

@@ -305,7 +305,7 @@ def test_latex_is_decoded_to_clean_unicode():
 
 def test_latex_emphasis_becomes_html_emphasis():
     assert html(article(title=LATEX_TITLE)) == (
-        "Doe J. Café über <em>in vivo</em>, <em>E.\u00a0coli</em> and <em>Homo</em>: "
+        "Doe J. Caf&#233; &#252;ber <em>in vivo</em>, <em>E.&#160;coli</em> and <em>Homo</em>: "
         "1990&#8211;2000 &#8212; &#946;-cells, x^2 &amp; <strong>more</strong> at "
         "https://x.org (50%). J. 2000."
     )

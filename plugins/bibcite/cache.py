@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bibcite.bibliography import _File
 
 # Bump when what is stored changes shape: older files are then simply not found.
-FORMAT = "7"
+FORMAT = "8"
 
 
 class DiskCache:
