@@ -7,6 +7,7 @@ from bibcite.registry import CitationRegistry, locate
 from bibcite.syntax import CitationGroup, CitationItem
 
 KNOWN = ["Solo2001", "duo2002", "trio2003", "many2004"]
+SPELLING = {key.lower(): key for key in KNOWN}
 
 
 def group(*keys: str) -> CitationGroup:
@@ -29,7 +30,7 @@ PAGES = {
 
 
 def test_site_numbering_follows_the_nav_then_pages_outside_it():
-    numbering = registry(PAGES).number(["a.md", "b.md"], known=KNOWN, mode="site")
+    numbering = registry(PAGES).number(["a.md", "b.md"], spelling=SPELLING, mode="site")
     assert numbering.site == {"duo2002": 1, "many2004": 2, "trio2003": 3, "Solo2001": 4}
     assert numbering.by_page == {
         "a.md": {"duo2002": 1, "many2004": 2, "trio2003": 3},
@@ -39,7 +40,7 @@ def test_site_numbering_follows_the_nav_then_pages_outside_it():
 
 
 def test_page_numbering_restarts_on_each_page():
-    numbering = registry(PAGES).number(["a.md", "b.md"], known=KNOWN, mode="page")
+    numbering = registry(PAGES).number(["a.md", "b.md"], spelling=SPELLING, mode="page")
     assert numbering.by_page == {
         "a.md": {"duo2002": 1, "many2004": 2, "trio2003": 3},
         "b.md": {"trio2003": 1, "Solo2001": 2, "duo2002": 3},
@@ -49,7 +50,7 @@ def test_page_numbering_restarts_on_each_page():
 
 
 def test_keys_are_matched_ignoring_case_and_spelt_as_the_bibliography_does():
-    numbering = registry(PAGES).number([], known=KNOWN, mode="site")
+    numbering = registry(PAGES).number([], spelling=SPELLING, mode="site")
     assert (numbering.key("SOLO2001"), numbering.key("solo2001"), numbering.key("nokey")) == (
         "Solo2001",
         "Solo2001",
@@ -67,7 +68,7 @@ def test_unknown_keys_give_page_line_and_close_matches():
         "b.md": "Narrative @Duo2020 here.\n",
     }
     built = registry(pages, markdown)
-    numbering = built.number([], known=KNOWN, mode="site")
+    numbering = built.number([], spelling=SPELLING, mode="site")
     assert [str(problem) for problem in built.unknown_keys(numbering)] == [
         "docs/a.md:5: unknown citation key 'solo2010' [key_not_found] — did you mean "
         "'Solo2001'? Fix the key, or add an entry with this key to the bibliography",

@@ -217,7 +217,7 @@ def from_index(index: dict, files: Sequence[_File], encoding: str) -> Bibliograp
     entries.restored = True
     data = entries.data
     data.order, data.indexed = index["order"], index["indexed"]
-    data.keys = {key.lower() for key in data.order}
+    data.spelling = {key.lower(): key for key in data.order}
     for key, entry in index["parsed"].items():
         data.entries[key] = entry
     return Bibliography(

@@ -76,7 +76,7 @@ class Data(BibliographyData):
         super().__init__()
         self.deferred: dict[str, Place] = {}  # lower-cased key -> where the entry is
         self.order: list[str] = []  # every key, in file order
-        self.keys: set[str] = set()  # every key, lower-cased
+        self.spelling: dict[str, str] = {}  # every key, lower-cased -> as the file writes it
         self.indexed: dict[str, dict[str, str]] = {}  # INDEXED_FIELDS name -> lower key -> value
         self.parsing = False  # a deferred entry is being parsed now
 
@@ -88,7 +88,7 @@ class Data(BibliographyData):
         super().add_entry(key, entry)  # pybtex reports a repeat of a parsed entry itself
         if new:
             self.order.append(key)
-            self.keys.add(key.lower())
+            self.spelling.setdefault(key.lower(), key)
 
 
 class Entries(Mapping):
@@ -124,12 +124,12 @@ class Entries(Mapping):
     def defer(self, file: int, command: bibscan.Command, start: int, end: int) -> None:
         """Leave a clean entry for later, at `start:end` of its file (see Place)."""
         key, lower = command.key, command.key.lower()
-        if lower in self.data.keys:
+        if lower in self.data.spelling:
             pybtex.errors.report_error(BibliographyDataError(f"repeated bibliography entry: {key}"))
             return
         self.data.deferred[lower] = Place(file, start, end, command.line, key, command.macros)
         self.data.order.append(key)
-        self.data.keys.add(lower)
+        self.data.spelling[lower] = key
         for name, value in command.indexed:
             self.data.indexed.setdefault(name, {})[lower] = value
 
@@ -139,18 +139,23 @@ class Entries(Mapping):
         try:
             return self.data.entries[key]
         except KeyError:
-            if key.lower() not in self.data.keys:
+            if key.lower() not in self.data.spelling:
                 raise
         return self._again(key, lambda: self._parse(self.data.deferred[key.lower()]), Entry("misc"))
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self.data.keys
+        return isinstance(key, str) and key.lower() in self.data.spelling
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.data.order)
 
     def __len__(self) -> int:
         return len(self.data.order)
+
+    @property
+    def spelling(self) -> Mapping[str, str]:
+        """Lower-cased key -> the key as the bibliography writes it (keys are case-insensitive)."""
+        return self.data.spelling
 
     @property
     def parsed(self) -> int:
@@ -160,7 +165,7 @@ class Entries(Mapping):
     def field(self, key: str, name: str) -> str:
         """A field as pybtex gives it ('' when absent), without parsing the entry if it can."""
         lower = key.lower()
-        unparsed = lower in self.data.keys and key not in self.data.entries
+        unparsed = lower in self.data.spelling and key not in self.data.entries
         if unparsed and name in bibscan.INDEXED_FIELDS:
             return self.data.indexed.get(name, {}).get(lower, "")
         if unparsed and name not in bibscan.PERSON_FIELDS:

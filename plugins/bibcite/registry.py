@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bibcite.log import Problem
@@ -30,7 +30,7 @@ class Numbering:
 
     by_page: dict[str, dict[str, int]]
     site: dict[str, int]
-    spelling: dict[str, str]  # lower-cased key -> the bibliography's key
+    spelling: Mapping[str, str]  # lower-cased key -> the bibliography's key
     unknown: frozenset[str] = frozenset()  # lower-cased keys cited but not in the bibliography
 
     def key(self, written: str) -> str | None:
@@ -85,9 +85,11 @@ class CitationRegistry:
     def ordered(self, nav_order: Sequence[str]) -> list[str]:
         return site_order(self.pages, nav_order)
 
-    def number(self, nav_order: Sequence[str], *, known: Iterable[str], mode: str) -> Numbering:
-        """`mode` is 'site' (one numbering for the site) or 'page' (each page from 1)."""
-        spelling = {key.lower(): key for key in known}
+    def number(
+        self, nav_order: Sequence[str], *, spelling: Mapping[str, str], mode: str
+    ) -> Numbering:
+        """`spelling` maps each lower-cased key of the bibliography to the key as it writes it.
+        `mode` is 'site' (one numbering for the site) or 'page' (each page from 1)."""
         site: dict[str, int] = {}
         by_page: dict[str, dict[str, int]] = {}
         unknown: set[str] = set()

@@ -41,7 +41,7 @@ class ResolvedSite:
         self.nav_order = list(nav_order)
         self.options = options
         self.numbering: Numbering = registry.number(
-            nav_order, known=formatter.bibliography.entries.keys(), mode=options.numbering
+            nav_order, spelling=formatter.bibliography.entries.spelling, mode=options.numbering
         )
         self.bibliography_page = registry.bibliography_page(nav_order)
         self._first_citations: dict[str, dict[str, int]] | None = None

@@ -692,7 +692,7 @@ class BibCatalog:
     def __init__(self, formatter: ReferenceFormatter) -> None:
         self.formatter = formatter
         self.entries = formatter.bibliography.entries
-        self.spelling = {key.lower(): key for key in self.entries}
+        self.spelling = self.entries.spelling
 
     def key(self, written: str) -> str | None:
         return self.spelling.get(written.lower())
