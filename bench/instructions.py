@@ -10,7 +10,6 @@ slower under Valgrind: the default sizes take some minutes.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from generate import write_site
-from run import compile_plugin, write_configs
+from run import compile_plugin, site_options, write_configs
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -49,12 +48,7 @@ def instructions(root: Path, label: str) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--entries", type=int, default=5000)
-    parser.add_argument("--pages", type=int, default=200)
-    parser.add_argument("--per-page", type=int, default=10)
-    parser.add_argument("--scales", default="1,2", help="multiples of entries and pages")
-    args = parser.parse_args()
+    args = site_options(__doc__.splitlines()[0], scales="1,2").parse_args()
     missing = [tool for tool in ("valgrind", "setarch") if not shutil.which(tool)]
     if missing:
         raise SystemExit(f"Needs {' and '.join(missing)} (Debian: apt-get install valgrind).")

@@ -278,12 +278,18 @@ def report_scaling(sites: list[Site]) -> None:
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def site_options(description: str, scales: str) -> argparse.ArgumentParser:
+    """The synthetic site's size at 1× and the multiples of it to build."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--entries", type=int, default=5000)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--per-page", type=int, default=10)
-    parser.add_argument("--scales", default="1,2,4", help="multiples of entries and pages")
+    parser.add_argument("--scales", default=scales, help="multiples of entries and pages")
+    return parser
+
+
+def main() -> None:
+    parser = site_options(__doc__.splitlines()[0], scales="1,2,4")
     parser.add_argument("--repeat", type=int, default=5)  # 4+ for the middle half
     parser.add_argument("--no-serve", action="store_true", help="skip the serve-rebuild figure")
     args = parser.parse_args()
