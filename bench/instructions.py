@@ -10,7 +10,6 @@ slower under Valgrind: the default sizes take some minutes.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -18,13 +17,7 @@ import tempfile
 from pathlib import Path
 
 from generate import write_site
-from run import compile_plugin, site_options, write_configs
-
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-
-
-def mkdocs_build(label: str, out: Path) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", f"{label}.yml", "-d", str(out)]
+from run import BUILD_ENV, build, compile_plugin, mkdocs_build, site_options, write_configs
 
 
 def instructions(root: Path, label: str) -> int:
@@ -37,8 +30,8 @@ def instructions(root: Path, label: str) -> int:
         f"--cachegrind-out-file={counts}",
     ]
     # setarch -R: the same addresses every run, so hash tables and caches collide alike.
-    command = ["setarch", "-R", *valgrind, *mkdocs_build(label, root / f"site-{label}")]
-    done = subprocess.run(command, cwd=root, env=ENV, capture_output=True, text=True)
+    command = ["setarch", "-R", *valgrind, *mkdocs_build(sys.executable, root, root, label)]
+    done = subprocess.run(command, cwd=root, env=BUILD_ENV, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{label} build under valgrind failed:\n{done.stderr[-2000:]}")
     for line in counts.read_text().splitlines():
@@ -62,10 +55,7 @@ def main() -> None:
             root = Path(folder)
             names = write_site(root, entries=entries, pages=pages, per_page=args.per_page)
             write_configs(root, names)
-            # A plain build first writes the cache that the counted one reads.
-            subprocess.run(
-                mkdocs_build("bibcite", root / "site-cold"), cwd=root, env=ENV, check=True
-            )
+            build(sys.executable, root, root, "bibcite", cold=True)  # the cache a warm build reads
             floor, warm = instructions(root, "floor"), instructions(root, "bibcite")
         overhead = warm - floor
         first = first or overhead

@@ -85,28 +85,26 @@ def ram_disk() -> Path | None:
     return shm if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
+BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def mkdocs_build(python: str, root: Path, out: Path, label: str) -> list[str]:
+    """The command that builds the site at `root` with `label`.yml into `out`/site-`label`."""
+    config, site = root / f"{label}.yml", out / f"site-{label}"
+    return [python, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
+
+
 def build(python: str, root: Path, out: Path, label: str, *, cold: bool) -> tuple[float, float]:
     """One build in a new process: (wall seconds, peak resident MiB)."""
     if cold:
         shutil.rmtree(root / ".cache", ignore_errors=True)
     os.sync()  # the last build's pages are written out before this one starts, not during it
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [
-        python,
-        "-m",
-        "mkdocs",
-        "build",
-        "-q",
-        "-f",
-        str(root / f"{label}.yml"),
-        "-d",
-        str(out / f"site-{label}"),
-    ]
+    command = mkdocs_build(python, root, out, label)
     with tempfile.TemporaryFile(
         "w+"
     ) as log:  # a file, not a pipe: a full pipe would block the build
         start = time.perf_counter()
-        process = subprocess.Popen(command, env=env, cwd=root, stderr=log, text=True)
+        process = subprocess.Popen(command, env=BUILD_ENV, cwd=root, stderr=log, text=True)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:

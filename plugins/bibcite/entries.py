@@ -88,7 +88,7 @@ class Data(BibliographyData):
         super().add_entry(key, entry)  # pybtex reports a repeat of a parsed entry itself
         if new:
             self.order.append(key)
-            self.spelling.setdefault(key.lower(), key)
+            self.spelling[key.lower()] = key
 
 
 class Entries(Mapping):

@@ -692,10 +692,9 @@ class BibCatalog:
     def __init__(self, formatter: ReferenceFormatter) -> None:
         self.formatter = formatter
         self.entries = formatter.bibliography.entries
-        self.spelling = self.entries.spelling
 
     def key(self, written: str) -> str | None:
-        return self.spelling.get(written.lower())
+        return self.entries.spelling.get(written.lower())
 
     def keys(self) -> list[str]:
         return list(self.entries)
