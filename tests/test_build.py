@@ -481,6 +481,33 @@ def test_search_indexes_the_prose_and_narrative_authors_not_citation_numbers(
     assert "A two-author study" in html
 
 
+def test_a_page_another_plugin_changes_between_bibcites_steps_keeps_the_change(tmp_path):
+    """bibcite fills every page ahead, at on_env; a page another plugin has changed by the
+    time bibcite's turn comes is filled from what it then holds, before and after search."""
+    hooks = {
+        # Before bibcite fills what search indexes (priority 50)...
+        "first.py": "page.content = page.content.replace('Cites', 'First cites')",
+        # ...and between that and the citations and list, filled after search (-1).
+        "between.py": "page.content += '<p>A note.</p>'",
+    }
+    for name, change in hooks.items():
+        priority = 100 if name == "first.py" else 20
+        (tmp_path / name).write_text(
+            "from mkdocs.plugins import event_priority\n\n\n"
+            f"@event_priority({priority})\n"
+            "def on_page_context(context, page, config, nav):\n"
+            f"    {change}\n"
+            "    return context\n"
+        )
+    site = make_site(tmp_path, {"index.md": "Cites [@solo2001]."}, hooks=list(hooks))
+    new_process()
+    assert build_once(site.load()) == ([], None)
+    assert site.html("index.md") == page(
+        f'<p>First cites {cite(1, ref(1, "solo2001"))}.</p>',
+        references(entry(1, "solo2001", back(1))),
+    ) + "<p>A note.</p>"
+
+
 def test_custom_heading(site_builder):
     result = site_builder(
         "heading",

@@ -5,6 +5,7 @@ three phases of a build over it:
    extensions that record each page's citations and tables while pages render;
 2. `resolve` (on_env, every page parsed): number citations and tables site-wide, check keys,
    diagnose the bibliography, prepare the scholarly metadata and downloads;
+   and fill every page's HTML ahead (ahead.py);
 3. `fill` and `fill_after_search` (each page, before and after the search plugin indexes it),
    `finish_page` and `finish` (after the build): write it all into the site.
 """
@@ -15,9 +16,11 @@ import os
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from bibcite import assets, diagnostics, formatting, log, publish, table_registry
+from bibcite.ahead import FilledAhead
 from bibcite.bibliography import Bibliography, BibliographyCache
 from bibcite.cache import DiskCache
 from bibcite.extension import CitationExtension
@@ -52,6 +55,9 @@ class Session:
         self.tables = TableRegistry()  # the literature tables of each page
         self.site: ResolvedSite | None = None
         self.publisher: publish.Publisher | None = None
+        # Each page's HTML for the search plugin to index, and then as it is written.
+        self.before_search = FilledAhead()
+        self.after_search = FilledAhead()
         self.never_cited = 0  # entries never cited, for the summary line
         self.nav_order: list[str] = []
         self.dirty = False
@@ -156,26 +162,52 @@ class Session:
         log.report(self.publisher.problems())
         # After the publisher, which keeps each entry's .bib/.ris text as the entry is parsed.
         self.formatter.format_ahead(self.site.numbering.site)
+        self._fill_ahead(files)
+
+    def _fill_ahead(self, files: Files) -> None:
+        self.before_search.clear()  # what a failed build left
+        self.after_search.clear()
+        for file in files.documentation_pages(inclusion=InclusionLevel.all):
+            page = file.page
+            if page is None or page.content is None:  # not rendered in this build
+                continue
+            indexed = self._fill_indexed(page, page.content)
+            self.before_search.put(file.src_uri, page.content, indexed)
+            self.after_search.put(file.src_uri, indexed, self._fill_rest(file.src_uri, indexed))
 
     # --- phase 3 -----------------------------------------------------------------------------
 
     def fill(self, page: Page) -> None:
         if self.site is None or page.content is None:
             return
-        src_uri = page.file.src_uri
-        content = self.site.fill(src_uri, page.content)
-        content = self.tables.fill(src_uri, content, lambda path: get_relative_url(path, page.url))
-        if self.publisher is not None:  # "Cite this" and download links at their markers
-            content = self.publisher.fill(src_uri, content)
-        page.content = content
+        page.content = self.before_search.take(
+            page.file.src_uri, page.content, lambda html: self._fill_indexed(page, html)
+        )
 
     def fill_after_search(self, page: Page) -> None:
-        """What the search plugin does not index: the bracketed citations and the page's own
-        reference list."""
         if self.site is None or page.content is None:
             return
-        content = self.site.fill_citations(page.file.src_uri, page.content)
-        page.content = self.site.fill_reference_list(page.file.src_uri, content)
+        src_uri = page.file.src_uri
+        page.content = self.after_search.take(
+            src_uri, page.content, lambda html: self._fill_rest(src_uri, html)
+        )
+
+    def _fill_indexed(self, page: Page, html: str) -> str:
+        """What the search plugin indexes: the References page, literature tables, narrative
+        citations, "Cite this" and download links."""
+        assert self.site is not None
+        src_uri = page.file.src_uri
+        html = self.site.fill(src_uri, html)
+        html = self.tables.fill(src_uri, html, lambda path: get_relative_url(path, page.url))
+        if self.publisher is not None:
+            html = self.publisher.fill(src_uri, html)
+        return html
+
+    def _fill_rest(self, src_uri: str, html: str) -> str:
+        """What it does not: the bracketed citations and the page's own reference list."""
+        assert self.site is not None
+        html = self.site.fill_citations(src_uri, html)
+        return self.site.fill_reference_list(src_uri, html)
 
     def finish_page(self, page: Page, output: str) -> str:
         """The finished page with its scholarly metadata in <head>."""
@@ -184,6 +216,8 @@ class Session:
         return self.publisher.head(page.file.src_uri, output)
 
     def finish(self, config: MkDocsConfig) -> None:
+        self.before_search.clear()  # pages no event rendered (another plugin skipped them)
+        self.after_search.clear()
         if self.formatter is None or self.table_blocks is None:
             return
         log.report(self.formatter.take_problems())
