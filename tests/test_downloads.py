@@ -207,10 +207,20 @@ def test_home_offers_the_reports_own_bib_and_ris(site: Path, block: BeautifulSou
     assert rispy.loads(text)[0]["authors"] == AUTHORS
 
 
-def test_the_copy_script_is_shipped_and_linked(site: Path) -> None:
-    scripts = [tag["src"] for tag in soup_of(site, "").find_all("script", src=True)]
-    assert "assets/bibcite/cite.js" in scripts
-    assert "data-bibcite-copy" in (site / "assets" / "bibcite" / "cite.js").read_text("utf-8")
+def test_one_stylesheet_and_one_script_carry_every_feature(site: Path) -> None:
+    """The copy button, the citation cards and the sortable tables reach a page as one script,
+    their styles as one stylesheet."""
+    soup = soup_of(site, "")
+    scripts = [tag["src"] for tag in soup.find_all("script", src=True) if "bibcite" in tag["src"]]
+    sheets = [tag["href"] for tag in soup.find_all("link", rel="stylesheet")]
+    assert scripts == ["assets/bibcite/bibcite.js"]
+    assert [href for href in sheets if "bibcite" in href] == ["assets/bibcite/bibcite.css"]
+    script = (site / "assets" / "bibcite" / "bibcite.js").read_text("utf-8")
+    for feature in ("data-bibcite-copy", "a.bibcite-ref", "aria-sort"):
+        assert feature in script
+    style = (site / "assets" / "bibcite" / "bibcite.css").read_text("utf-8")
+    for selector in (".bibcite-references", ".bibcite-cite-this-reference", ".bibcite-table"):
+        assert selector in style
 
 
 # --- the copy button in a browser ----------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The plugin's reader-facing files (JavaScript and CSS in `plugins/bibcite/assets/`): added to the
-site's files under `assets/bibcite/` and linked from every page, so any site using the plugin
-gets them without copying anything into its docs."""
+"""The plugin's reader-facing files (`plugins/bibcite/assets/`, a stylesheet and a script per
+feature), bundled into one stylesheet and one script under `assets/bibcite/` and linked from
+every page: two requests a page instead of one a feature, and any site using the plugin gets them
+without copying anything into its docs."""
 
 from __future__ import annotations
 
@@ -15,28 +16,30 @@ if TYPE_CHECKING:
 
 SOURCE_DIR = Path(__file__).parent / "assets"
 SITE_DIR = "assets/bibcite"
-KINDS = (".css", ".js")
+BUNDLES = {".css": "bibcite.css", ".js": "bibcite.js"}
 
 
-def names() -> list[str]:
-    """Every .css and .js file shipped in the package's assets folder, sorted."""
-    return sorted(path.name for path in SOURCE_DIR.iterdir() if path.suffix in KINDS)
+def uri(kind: str) -> str:
+    """Where the bundle of one kind (".css" or ".js") is in the site."""
+    return f"{SITE_DIR}/{BUNDLES[kind]}"
 
 
-def uri(name: str) -> str:
-    return f"{SITE_DIR}/{name}"
+def bundle(kind: str) -> str:
+    """The source files of one kind in name order, one after another. Each script keeps to a
+    function of its own, so none depends on another's place in the bundle."""
+    parts = sorted(path for path in SOURCE_DIR.iterdir() if path.suffix == kind)
+    return "\n".join(path.read_text(encoding="utf-8") for path in parts)
 
 
 def link(config: MkDocsConfig) -> None:
-    """Link each asset from every page (extra_css / extra_javascript), once."""
-    for name in names():
-        target = config.extra_css if name.endswith(".css") else config.extra_javascript
-        if uri(name) not in [str(item) for item in target]:
-            target.append(uri(name))
+    """Link each bundle from every page (extra_css / extra_javascript), once."""
+    for kind, target in ((".css", config.extra_css), (".js", config.extra_javascript)):
+        if uri(kind) not in [str(item) for item in target]:
+            target.append(uri(kind))
 
 
 def add(files: Files, config: MkDocsConfig) -> None:
-    """Add each asset to the site's files; a file of the same path in docs/ wins."""
-    for name in names():
-        if files.get_file_from_path(uri(name)) is None:
-            files.append(File.generated(config, uri(name), abs_src_path=str(SOURCE_DIR / name)))
+    """Add each bundle to the site's files; a file of the same path in docs/ wins."""
+    for kind in BUNDLES:
+        if files.get_file_from_path(uri(kind)) is None:
+            files.append(File.generated(config, uri(kind), content=bundle(kind)))
