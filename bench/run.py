@@ -15,6 +15,7 @@ import argparse
 import os
 import platform
 import queue
+import random
 import shutil
 import statistics
 import subprocess
@@ -271,9 +272,34 @@ def report_scaling(sites: list[Site]) -> None:
     cells = [f"{median(site.runs['floor'], 0) / floor:.2f}" for site in larger]
     print("| floor's wall time | " + " | ".join(cells) + " |")
     for label, name in [("cold", "bibcite's overhead, cold"), ("warm", "bibcite's overhead, warm")]:
-        first = overhead(base.runs, label)
-        cells = [f"{overhead(site.runs, label) / first:.2f}" for site in larger]
+        first = overheads(base.runs, label)
+        cells = [_growth(first, overheads(site.runs, label)) for site in larger]
         print(f"| {name} | " + " | ".join(cells) + " |")
+    print(
+        "\nIn brackets: the middle 90% of the growth when the rounds at each size are drawn again"
+        f" with replacement ({DRAWS:,} draws): where another run's figure would likely fall."
+    )
+
+
+DRAWS = 2000
+
+
+def _growth(base: list[float], larger: list[float]) -> str:
+    """Median overhead at the larger size ÷ at the base, and its bootstrap interval."""
+    if statistics.median(base) <= 0:
+        return "n/a"
+    figure = f"{statistics.median(larger) / statistics.median(base):.2f}"
+    rng = random.Random(0)  # the same draws every run: the interval depends only on the data
+    ratios = []
+    for _ in range(DRAWS):
+        below = statistics.median(rng.choices(base, k=len(base)))
+        if below > 0:
+            ratios.append(statistics.median(rng.choices(larger, k=len(larger))) / below)
+    if len(ratios) < DRAWS // 2:
+        return figure
+    ratios.sort()
+    tail = len(ratios) // 20
+    return f"{figure} ({ratios[tail]:.2f}–{ratios[-tail - 1]:.2f})"
 
 
 def site_options(description: str, scales: str) -> argparse.ArgumentParser:
