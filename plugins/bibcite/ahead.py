@@ -2,9 +2,9 @@
 
 Filled page by page, bibcite's lookups ran between MkDocs' renderings of the site's whole
 navigation, which pushed bibcite's references and numbers out of the processor's caches, more
-so the bigger the site: filling took a fifth longer a page at twice the size. A filled page is
-handed out only for the HTML it was made from; a page another plugin changed meanwhile is filled
-again from what it now holds.
+so the bigger the site: a warm build of the benchmark took 0.014 s longer at its default size
+and 0.04 s longer at twice it. A filled page is handed out only for the HTML it was made from;
+a page another plugin changed meanwhile is filled again from what it now holds.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ three phases of a build over it:
 1. `configure` (on_config): load the bibliography (memory, disk or parse), register the Markdown
    extensions that record each page's citations and tables while pages render;
 2. `resolve` (on_env, every page parsed): number citations and tables site-wide, check keys,
-   diagnose the bibliography, prepare the scholarly metadata and downloads;
-   and fill every page's HTML ahead (ahead.py);
+   diagnose the bibliography, prepare the scholarly metadata and downloads, and fill every
+   page's HTML ahead (ahead.py);
 3. `fill` and `fill_after_search` (each page, before and after the search plugin indexes it),
    `finish_page` and `finish` (after the build): write it all into the site.
 """
@@ -165,8 +165,7 @@ class Session:
         self._fill_ahead(files)
 
     def _fill_ahead(self, files: Files) -> None:
-        self.before_search.clear()  # what a failed build left
-        self.after_search.clear()
+        self._drop_filled()  # what a failed build left
         for file in files.documentation_pages(inclusion=InclusionLevel.all):
             page = file.page
             if page is None or page.content is None:  # not rendered in this build
@@ -174,6 +173,10 @@ class Session:
             indexed = self._fill_indexed(page, page.content)
             self.before_search.put(file.src_uri, page.content, indexed)
             self.after_search.put(file.src_uri, indexed, self._fill_rest(file.src_uri, indexed))
+
+    def _drop_filled(self) -> None:
+        self.before_search.clear()
+        self.after_search.clear()
 
     # --- phase 3 -----------------------------------------------------------------------------
 
@@ -216,8 +219,7 @@ class Session:
         return self.publisher.head(page.file.src_uri, output)
 
     def finish(self, config: MkDocsConfig) -> None:
-        self.before_search.clear()  # pages no event rendered (another plugin skipped them)
-        self.after_search.clear()
+        self._drop_filled()  # pages no event rendered (another plugin skipped them)
         if self.formatter is None or self.table_blocks is None:
             return
         log.report(self.formatter.take_problems())
