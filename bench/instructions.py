@@ -1,54 +1,94 @@
-"""bibcite's overhead counted in instructions, which no drift in the machine's speed touches:
-the floor and a warm bibcite build of the benchmark sites, each run once under Valgrind's
-cachegrind with address randomisation off, so that a second run counts the same.
+"""bibcite's overhead counted in instructions and first-level data-cache misses, which no drift
+in the machine's speed touches: the floor and a warm bibcite build of the benchmark sites under
+Valgrind's cachegrind (its cache simulation), with address randomisation off and the string hash
+seed fixed, so that a second run counts the same. Instructions are the work done; the misses are
+what the work costs in memory traffic, which wall time pays for and instructions do not show.
 
-    python bench/instructions.py [--scales 1,2] [--entries 5000 --pages 200 --per-page 10]
+    python bench/instructions.py [--scales 1,2] [--seeds 1,2,3] [--entries 5000 ...]
 
+Which dictionary slots and lookup caches collide depends on the hash seed: two builds of the
+same site with random seeds differed by 0.5 billion instructions (1.4%), one seed to the next by
+far less. So each build runs once per seed, and the table gives the median and the range.
 Needs `valgrind` and `setarch` (Debian: `apt-get install valgrind`). A build runs about 50×
-slower under Valgrind: the default sizes take some minutes.
+slower under Valgrind; two run at a time, and the default sizes take some minutes.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from generate import write_site
 from run import BUILD_ENV, build, compile_plugin, mkdocs_build, site_options, write_configs
 
 
-def instructions(root: Path, label: str) -> int:
-    """Instructions executed by one build of `label` in a new process."""
-    counts = root / f"cachegrind-{label}.out"
+@dataclass(frozen=True)
+class Counts:
+    instructions: int
+    misses: int  # first-level data-cache misses, reads and writes
+
+    def __sub__(self, other: Counts) -> Counts:
+        return Counts(self.instructions - other.instructions, self.misses - other.misses)
+
+
+def counts(root: Path, label: str, seed: int) -> Counts:
+    """What one build of `label` in a new process executes and misses."""
+    out = root / f"cachegrind-{label}-{seed}.out"
     valgrind = [
         "valgrind",
         "--tool=cachegrind",
-        "--cache-sim=no",
-        f"--cachegrind-out-file={counts}",
+        "--cache-sim=yes",
+        f"--cachegrind-out-file={out}",
     ]
     # setarch -R: the same addresses every run, so hash tables and caches collide alike.
     command = ["setarch", "-R", *valgrind, *mkdocs_build(sys.executable, root, root, label)]
-    done = subprocess.run(command, cwd=root, env=BUILD_ENV, capture_output=True, text=True)
+    command[-1] += f"-{seed}"  # its own output folder: two builds run at once
+    env = {**BUILD_ENV, "PYTHONHASHSEED": str(seed)}
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{label} build under valgrind failed:\n{done.stderr[-2000:]}")
-    for line in counts.read_text().splitlines():
-        if line.startswith("summary:"):
-            return int(line.split()[1])
-    raise SystemExit(f"{counts}: no summary line; is this cachegrind's output?")
+    text = out.read_text()
+    events = re.search(r"^events: (.*)$", text, re.MULTILINE)
+    summary = re.search(r"^summary: (.*)$", text, re.MULTILINE)
+    if events is None or summary is None:
+        raise SystemExit(f"{out}: no events or summary line; is this cachegrind's output?")
+    found = dict(zip(events[1].split(), map(int, summary[1].split()), strict=True))
+    return Counts(found["Ir"], found["D1mr"] + found["D1mw"])
+
+
+def overheads(root: Path, seeds: list[int]) -> tuple[list[Counts], list[Counts]]:
+    """(floor, warm bibcite − floor) for each seed."""
+    runs = [(label, seed) for seed in seeds for label in ("floor", "bibcite")]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = dict(zip(runs, pool.map(lambda run: counts(root, *run), runs), strict=True))
+    floors = [done["floor", seed] for seed in seeds]
+    return floors, [done["bibcite", seed] - done["floor", seed] for seed in seeds]
 
 
 def main() -> None:
-    args = site_options(__doc__.splitlines()[0], scales="1,2").parse_args()
+    parser = site_options(__doc__.splitlines()[0], scales="1,2")
+    parser.add_argument("--seeds", default="1,2,3", help="PYTHONHASHSEED values, one build each")
+    args = parser.parse_args()
     missing = [tool for tool in ("valgrind", "setarch") if not shutil.which(tool)]
     if missing:
         raise SystemExit(f"Needs {' and '.join(missing)} (Debian: apt-get install valgrind).")
+    seeds = [int(seed) for seed in args.seeds.split(",")]
     compile_plugin(sys.executable)
-    print("| size | floor (billion instructions) | bibcite, warm | overhead | overhead ÷ 1×'s |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    first = None
+    print(f"Median over hash seeds {args.seeds}, range in brackets; growth is seed by seed.")
+    print()
+    print(
+        "| size | floor, instructions (billions) | bibcite's warm overhead, instructions "
+        "(billions) | growth | its L1 data misses (millions) | growth |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    first: list[Counts] = []
     for scale in [int(s) for s in args.scales.split(",")]:
         entries, pages = args.entries * scale, args.pages * scale
         with tempfile.TemporaryDirectory(prefix="bibcite-instructions-") as folder:
@@ -56,14 +96,26 @@ def main() -> None:
             names = write_site(root, entries=entries, pages=pages, per_page=args.per_page)
             write_configs(root, names)
             build(sys.executable, root, root, "bibcite", cold=True)  # the cache a warm build reads
-            floor, warm = instructions(root, "floor"), instructions(root, "bibcite")
-        overhead = warm - floor
-        first = first or overhead
+            floors, extra = overheads(root, seeds)
+        first = first or extra
         print(
-            f"| {scale}× ({entries} entries, {pages} pages) | {floor / 1e9:.2f} | "
-            f"{warm / 1e9:.2f} | +{overhead / 1e9:.3f} | {overhead / first:.2f} |",
+            f"| {scale}× ({entries} entries, {pages} pages) "
+            f"| {_spread([c.instructions / 1e9 for c in floors])} "
+            f"| {_spread([c.instructions / 1e9 for c in extra], places=3, sign='+')} "
+            f"| {_growth([c.instructions for c in extra], [c.instructions for c in first])} "
+            f"| {_spread([c.misses / 1e6 for c in extra], places=1, sign='+')} "
+            f"| {_growth([c.misses for c in extra], [c.misses for c in first])} |",
             flush=True,
         )
+
+
+def _spread(values: list[float], places: int = 2, sign: str = "") -> str:
+    low, mid, high = min(values), statistics.median(values), max(values)
+    return f"{mid:{sign}.{places}f} ({low:{sign}.{places}f} to {high:{sign}.{places}f})"
+
+
+def _growth(now: list[int], then: list[int]) -> str:
+    return _spread([a / b for a, b in zip(now, then, strict=True)])
 
 
 if __name__ == "__main__":
