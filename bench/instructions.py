@@ -7,10 +7,11 @@ what the work costs in memory traffic, which wall time pays for and instructions
     python bench/instructions.py [--scales 1,2] [--seeds 1,2,3] [--entries 5000 ...]
 
 Which dictionary slots and lookup caches collide depends on the hash seed: two builds of the
-same site with random seeds differed by 0.5 billion instructions (1.4%), one seed to the next by
-far less. So each build runs once per seed, and the table gives the median and the range.
-Needs `valgrind` and `setarch` (Debian: `apt-get install valgrind`). A build runs about 50×
-slower under Valgrind; two run at a time, and the default sizes take some minutes.
+same site with random seeds differed by 0.5 billion instructions (1.4%); with seeds 1 to 4 the
+floor's 2× build stayed within 0.2 billion. So each build runs once per seed, and the table
+gives the median and the range. Needs `valgrind` and `setarch` (Debian: `apt-get install
+valgrind`). A build runs about 100× slower under the simulation; two run at a time, and the
+default sizes and seeds took 28 minutes on this project's 2-core machine.
 """
 
 from __future__ import annotations
