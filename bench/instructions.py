@@ -49,8 +49,9 @@ def counts(root: Path, label: str, seed: int) -> Counts:
         f"--cachegrind-out-file={out}",
     ]
     # setarch -R: the same addresses every run, so hash tables and caches collide alike.
-    command = ["setarch", "-R", *valgrind, *mkdocs_build(sys.executable, root, root, label)]
-    command[-1] += f"-{seed}"  # its own output folder: two builds run at once
+    # Each seed's site in a folder of its own: two builds run at once.
+    mkdocs = mkdocs_build(sys.executable, root, root / f"seed-{seed}", label)
+    command = ["setarch", "-R", *valgrind, *mkdocs]
     env = {**BUILD_ENV, "PYTHONHASHSEED": str(seed)}
     done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     if done.returncode != 0:
