@@ -2,6 +2,9 @@
 warm: a new process with the cache from the run before), and with mkdocs-bibtex 4.4 (the peer),
 in rounds (one build of each, at each size) on the same synthetic sites; prints median wall time,
 peak memory, overheads against the floor of the same round, and how they grow with the site.
+One more row, the frozen floor (frozen_floor.py), is MkDocs with only bibcite's freeze of the
+garbage collector: a saving to the whole build that does not grow with the site, which bibcite's
+overhead over the floor includes and its overhead over the frozen floor does not.
 
     python bench/run.py [--repeat 5] [--scales 1,2,4] [--entries 5000 --pages 200 --per-page 10]
 
@@ -43,14 +46,15 @@ markdown_extensions:
 nav:
   - index.md
 {nav}
-plugins:
+{hooks}plugins:
   - search
 {plugin}
 """
-PLUGINS = {
-    "floor": "",
-    "bibcite": "  - bibcite:\n      bibliography: refs.bib\n",
-    "peer": "  - bibtex:\n      bib_file: refs.bib\n",
+CONFIGS = {  # label: (hooks, plugin)
+    "floor": ("", ""),
+    "frozen": (f"hooks:\n  - {HERE / 'frozen_floor.py'}\n", ""),
+    "bibcite": ("", "  - bibcite:\n      bibliography: refs.bib\n"),
+    "peer": ("", "  - bibtex:\n      bib_file: refs.bib\n"),
 }
 
 
@@ -72,8 +76,9 @@ def compile_plugin(python: str) -> None:
 
 def write_configs(root: Path, names: list[str]) -> None:
     nav = "\n".join(f"  - {name}" for name in names)
-    for label, plugin in PLUGINS.items():
-        (root / f"{label}.yml").write_text(BASE.format(nav=nav, plugin=plugin), encoding="utf-8")
+    for label, (hooks, plugin) in CONFIGS.items():
+        text = BASE.format(nav=nav, hooks=hooks, plugin=plugin)
+        (root / f"{label}.yml").write_text(text, encoding="utf-8")
 
 
 def ram_disk() -> Path | None:
@@ -117,6 +122,7 @@ def build(python: str, root: Path, out: Path, label: str, *, cold: bool) -> tupl
 Runs = dict[str, list[tuple[float, float]]]  # row -> (wall seconds, peak MiB) of each round
 ROWS = [
     ("floor", "MkDocs, no citation plugin (floor)"),
+    ("frozen", "MkDocs, only bibcite's freeze of the collector (frozen floor)"),
     ("cold", "bibcite, no cache (cold)"),
     ("warm", "bibcite, cache from the run before (warm)"),
     ("peer", "mkdocs-bibtex 4.4 (peer)"),
@@ -133,11 +139,12 @@ class Site:
 
 
 def measure_round(site: Site, python: str, peer: str) -> None:
-    """One build of each row, one after the other: bibcite's on each side of the floor's."""
+    """One build of each row, one after the other: bibcite's on each side of each floor's."""
     for label, config, cold, interpreter in [
         ("cold", "bibcite", True, python),
         ("floor", "floor", False, python),
         ("warm", "bibcite", False, python),  # with the cache the cold build wrote
+        ("frozen", "frozen", False, python),
         ("peer", "peer", False, peer),
     ]:
         site.runs[label].append(build(interpreter, site.root, site.out, config, cold=cold))
@@ -216,15 +223,16 @@ def median(runs: list[tuple[float, float]], index: int) -> float:
     return statistics.median(run[index] for run in runs)
 
 
-def overheads(runs: Runs, label: str) -> list[float]:
+def overheads(runs: Runs, label: str, floor: str = "floor") -> list[float]:
     """Each round's build minus the floor built next to it in the same round: the machine's
     speed drifts over a run by more than some of the differences measured, and a pair shares
     its drift."""
-    return [run[0] - floor[0] for run, floor in zip(runs[label], runs["floor"], strict=True)]
+    pairs = zip(runs[label], runs[floor], strict=True)
+    return [run[0] - under[0] for run, under in pairs]
 
 
-def overhead(runs: Runs, label: str) -> float:
-    return statistics.median(overheads(runs, label))
+def overhead(runs: Runs, label: str, floor: str = "floor") -> float:
+    return statistics.median(overheads(runs, label, floor))
 
 
 def report(site: Site, serve: dict[str, float]) -> None:
@@ -253,6 +261,10 @@ def report(site: Site, serve: dict[str, float]) -> None:
             f"| {name} | {wall:.2f} | {extra:+.2f} | {spread} | {1 + extra / floor_wall:.2f}"
             f" | {ratio} | {memory:.0f} | {memory / floor_memory:.2f} |"
         )
+    print(
+        f"\nOver the frozen floor of each round: cold {overhead(runs, 'cold', 'frozen'):+.2f} s, "
+        f"warm {overhead(runs, 'warm', 'frozen'):+.2f} s"
+    )
     if serve:
         print(
             f"\n`mkdocs serve` rebuild after editing one page: floor {serve['floor']:.2f} s, "
@@ -271,9 +283,14 @@ def report_scaling(sites: list[Site]) -> None:
     floor = median(base.runs["floor"], 0)
     cells = [f"{median(site.runs['floor'], 0) / floor:.2f}" for site in larger]
     print("| floor's wall time | " + " | ".join(cells) + " |")
-    for label, name in [("cold", "bibcite's overhead, cold"), ("warm", "bibcite's overhead, warm")]:
-        first = overheads(base.runs, label)
-        cells = [_growth(first, overheads(site.runs, label)) for site in larger]
+    for label, floor, name in [
+        ("cold", "floor", "bibcite's overhead, cold"),
+        ("warm", "floor", "bibcite's overhead, warm"),
+        ("cold", "frozen", "bibcite's overhead over the frozen floor, cold"),
+        ("warm", "frozen", "bibcite's overhead over the frozen floor, warm"),
+    ]:
+        first = overheads(base.runs, label, floor)
+        cells = [_growth(first, overheads(site.runs, label, floor)) for site in larger]
         print(f"| {name} | " + " | ".join(cells) + " |")
     print(
         "\nIn brackets: the middle 90% of the growth when the rounds at each size are drawn again"
