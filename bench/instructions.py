@@ -1,8 +1,9 @@
 """bibcite's overhead counted in instructions and first-level data-cache misses, which no drift
-in the machine's speed touches: the floor and a warm bibcite build of the benchmark sites under
-Valgrind's cachegrind (its cache simulation), with address randomisation off and the string hash
-seed fixed, so that a second run counts the same. Instructions are the work done; the misses are
-what the work costs in memory traffic, which wall time pays for and instructions do not show.
+in the machine's speed touches: the floor, the frozen floor (run.py) and a warm bibcite build of
+the benchmark sites under Valgrind's cachegrind (its cache simulation), with address
+randomisation off and the string hash seed fixed, so that a second run counts the same.
+Instructions are the work done; the misses are what the work costs in memory traffic, which wall
+time pays for and instructions do not show.
 
     python bench/instructions.py [--scales 1,2] [--seeds 1,2,3] [--entries 5000 ...]
 
@@ -11,7 +12,8 @@ same site with random seeds differed by 0.5 billion instructions (1.4%); with se
 floor's 2× build stayed within 0.2 billion. So each build runs once per seed, and the table
 gives the median and the range. Needs `valgrind` and `setarch` (Debian: `apt-get install
 valgrind`). A build runs about 100× slower under the simulation; two run at a time, and the
-default sizes and seeds took 28 minutes on this project's 2-core machine.
+default sizes and seeds took 28 minutes on this project's 2-core machine before the frozen floor
+was added.
 """
 
 from __future__ import annotations
@@ -65,13 +67,21 @@ def counts(root: Path, label: str, seed: int) -> Counts:
     return Counts(found["Ir"], found["D1mr"] + found["D1mw"])
 
 
-def overheads(root: Path, seeds: list[int]) -> tuple[list[Counts], list[Counts]]:
-    """(floor, warm bibcite − floor) for each seed."""
-    runs = [(label, seed) for seed in seeds for label in ("floor", "bibcite")]
+FLOORS = {"floor": "floor", "frozen": "frozen floor"}
+
+
+def overheads(root: Path, seeds: list[int]) -> dict[str, tuple[list[Counts], list[Counts]]]:
+    """For each floor: (the floor, warm bibcite − the floor) for each seed."""
+    runs = [(label, seed) for seed in seeds for label in (*FLOORS, "bibcite")]
     with ThreadPoolExecutor(max_workers=2) as pool:
         done = dict(zip(runs, pool.map(lambda run: counts(root, *run), runs), strict=True))
-    floors = [done["floor", seed] for seed in seeds]
-    return floors, [done["bibcite", seed] - done["floor", seed] for seed in seeds]
+    return {
+        floor: (
+            [done[floor, seed] for seed in seeds],
+            [done["bibcite", seed] - done[floor, seed] for seed in seeds],
+        )
+        for floor in FLOORS
+    }
 
 
 def main() -> None:
@@ -86,11 +96,11 @@ def main() -> None:
     print(f"Median over hash seeds {args.seeds}, range in brackets; growth is seed by seed.")
     print()
     print(
-        "| size | floor, instructions (billions) | bibcite's warm overhead, instructions "
+        "| size | over | its instructions (billions) | bibcite's warm overhead, instructions "
         "(billions) | growth | its L1 data misses (millions) | growth |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    first: list[Counts] = []
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    first: dict[str, list[Counts]] = {}
     for scale in [int(s) for s in args.scales.split(",")]:
         entries, pages = args.entries * scale, args.pages * scale
         with tempfile.TemporaryDirectory(prefix="bibcite-instructions-") as folder:
@@ -98,17 +108,19 @@ def main() -> None:
             names = write_site(root, entries=entries, pages=pages, per_page=args.per_page)
             write_configs(root, names)
             build(sys.executable, root, root, "bibcite", cold=True)  # the cache a warm build reads
-            floors, extra = overheads(root, seeds)
-        first = first or extra
-        print(
-            f"| {scale}× ({entries} entries, {pages} pages) "
-            f"| {_spread([c.instructions / 1e9 for c in floors])} "
-            f"| {_spread([c.instructions / 1e9 for c in extra], places=3, sign='+')} "
-            f"| {_growth([c.instructions for c in extra], [c.instructions for c in first])} "
-            f"| {_spread([c.misses / 1e6 for c in extra], places=1, sign='+')} "
-            f"| {_growth([c.misses for c in extra], [c.misses for c in first])} |",
-            flush=True,
-        )
+            measured = overheads(root, seeds)
+        for floor, name in FLOORS.items():
+            floors, extra = measured[floor]
+            then = first.setdefault(floor, extra)
+            print(
+                f"| {scale}× ({entries} entries, {pages} pages) | {name} "
+                f"| {_spread([c.instructions / 1e9 for c in floors])} "
+                f"| {_spread([c.instructions / 1e9 for c in extra], places=3, sign='+')} "
+                f"| {_growth([c.instructions for c in extra], [c.instructions for c in then])} "
+                f"| {_spread([c.misses / 1e6 for c in extra], places=1, sign='+')} "
+                f"| {_growth([c.misses for c in extra], [c.misses for c in then])} |",
+                flush=True,
+            )
 
 
 def _spread(values: list[float], places: int = 2, sign: str = "") -> str:
