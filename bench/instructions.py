@@ -12,8 +12,7 @@ same site with random seeds differed by 0.5 billion instructions (1.4%); with se
 floor's 2× build stayed within 0.2 billion. So each build runs once per seed, and the table
 gives the median and the range. Needs `valgrind` and `setarch` (Debian: `apt-get install
 valgrind`). A build runs about 100× slower under the simulation; two run at a time, and the
-default sizes and seeds took 28 minutes on this project's 2-core machine before the frozen floor
-was added.
+default sizes and seeds took 25 minutes on this project's 2-core machine.
 """
 
 from __future__ import annotations

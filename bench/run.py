@@ -15,6 +15,7 @@ project's own environment never holds it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import queue
@@ -52,7 +53,7 @@ nav:
 """
 CONFIGS = {  # label: (hooks, plugin)
     "floor": ("", ""),
-    "frozen": (f"hooks:\n  - {HERE / 'frozen_floor.py'}\n", ""),
+    "frozen": (f"hooks:\n  - {json.dumps(str(HERE / 'frozen_floor.py'))}\n", ""),
     "bibcite": ("", "  - bibcite:\n      bibliography: refs.bib\n"),
     "peer": ("", "  - bibtex:\n      bib_file: refs.bib\n"),
 }
@@ -283,14 +284,14 @@ def report_scaling(sites: list[Site]) -> None:
     floor = median(base.runs["floor"], 0)
     cells = [f"{median(site.runs['floor'], 0) / floor:.2f}" for site in larger]
     print("| floor's wall time | " + " | ".join(cells) + " |")
-    for label, floor, name in [
+    for label, under, name in [
         ("cold", "floor", "bibcite's overhead, cold"),
         ("warm", "floor", "bibcite's overhead, warm"),
         ("cold", "frozen", "bibcite's overhead over the frozen floor, cold"),
         ("warm", "frozen", "bibcite's overhead over the frozen floor, warm"),
     ]:
-        first = overheads(base.runs, label, floor)
-        cells = [_growth(first, overheads(site.runs, label, floor)) for site in larger]
+        first = overheads(base.runs, label, under)
+        cells = [_growth(first, overheads(site.runs, label, under)) for site in larger]
         print(f"| {name} | " + " | ".join(cells) + " |")
     print(
         "\nIn brackets: the middle 90% of the growth when the rounds at each size are drawn again"
