@@ -1,7 +1,8 @@
 """Fixtures and helpers for the browser tests: build the real site once, serve it on 127.0.0.1 from
 a thread of the test process, and drive Debian's Chromium through Playwright.
 
-Imported by tests/test_browser.py (fixtures are re-exported there)."""
+Its fixtures are registered for every test by conftest.py; tests/site/test_browser.py and
+tests/tables/test_table_browser.py use them."""
 
 from __future__ import annotations
 

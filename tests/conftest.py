@@ -212,7 +212,7 @@ def site_builder(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Resu
 def load_text(folder: Path, text: str, name: str = "refs.bib"):
     """Write `text` as a .bib file in `folder` and load it as the plugin does (paths in
     messages relative to `folder`)."""
-    from bibcite.bibliography import load
+    from bibcite.bibliography.load import load
 
     path = folder / name
     path.write_text(text, encoding="utf-8")

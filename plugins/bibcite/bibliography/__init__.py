@@ -1,0 +1,1 @@
+"""The bibliography: .bib files read (first-pass scan, lazy entries), located errors, disk cache."""

@@ -1,0 +1,1 @@
+"""Citations: syntax, Markdown extension, per-page registry, numbering, rendering, placeholders."""

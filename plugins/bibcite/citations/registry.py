@@ -1,0 +1,176 @@
+"""Per-build store of which page cites what, in reading order, and the numbering built from it.
+
+Numbering follows Vancouver: references are numbered in order of first citation, pages taken in
+nav order (pages outside the nav follow, by path). Nothing here formats or renders.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bibcite.citations.syntax import CitationGroup
+from bibcite.problems import Problem
+
+
+@dataclass
+class PageCitations:
+    groups: list[CitationGroup] = field(default_factory=list)
+    bibliography: str | None = None  # 'cited' or 'all' on the page with the bibliography marker
+    markdown: str = ""  # the page's source, for line numbers in messages
+    shown: str = ""  # the page's path as authors see it
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """Numbers per page (the same as `site` when numbering is site-wide) and site-wide, by the
+    bibliography's own spelling of each key (BibTeX keys are case-insensitive)."""
+
+    by_page: dict[str, dict[str, int]]
+    site: dict[str, int]
+    spelling: Mapping[str, str]  # lower-cased key -> the bibliography's key
+    unknown: frozenset[str] = frozenset()  # lower-cased keys cited but not in the bibliography
+
+    def key(self, written: str) -> str | None:
+        return self.spelling.get(written.lower())
+
+
+class CitationRegistry:
+    def __init__(self) -> None:
+        self.pages: dict[str, PageCitations] = {}
+        self._current: PageCitations | None = None
+
+    def start_page(self, src_uri: str, markdown: str, *, shown: str = "") -> None:
+        page = PageCitations(markdown=markdown, shown=shown or src_uri)
+        self._current = self.pages[src_uri] = page
+
+    def record_page(self, groups: list[CitationGroup], *, bibliography: str | None) -> None:
+        if self._current is None:  # Markdown rendered outside a page (e.g. another plugin)
+            return
+        self._current.groups = groups
+        self._current.bibliography = bibliography
+        # One conversion per page: Markdown another plugin renders later with the site's
+        # extensions (a template filter, an excerpt) must not replace this page's record.
+        self._current = None
+
+    def keep_only(self, src_uris: Collection[str]) -> None:
+        """Drop pages that no longer exist (a `serve --dirty` rebuild keeps the others' records)."""
+        for src_uri in [uri for uri in self.pages if uri not in src_uris]:
+            del self.pages[src_uri]
+
+    def bibliography_page(self, nav_order: Sequence[str] = ()) -> str | None:
+        """The page holding the bibliography marker (the first along the nav if several do)."""
+        return next(iter(self._marker_pages(nav_order)), None)
+
+    def _marker_pages(self, nav_order: Sequence[str]) -> list[str]:
+        return [uri for uri in self.ordered(nav_order) if self.pages[uri].bibliography]
+
+    def extra_markers(self, nav_order: Sequence[str]) -> list[Problem]:
+        """A bibliography marker on a second page is left empty: say so."""
+        pages = self._marker_pages(nav_order)
+        return [
+            Problem(
+                "duplicate_marker",
+                self.pages[uri].shown,
+                _line_of_marker(self.pages[uri].markdown),
+                f"a second bibliography marker; the bibliography is placed in "
+                f"{self.pages[pages[0]].shown} only",
+                "remove one of the two markers",
+            )
+            for uri in pages[1:]
+        ]
+
+    def ordered(self, nav_order: Sequence[str]) -> list[str]:
+        return site_order(self.pages, nav_order)
+
+    def number(
+        self, nav_order: Sequence[str], *, spelling: Mapping[str, str], mode: str
+    ) -> Numbering:
+        """`spelling` maps each lower-cased key of the bibliography to the key as it writes it.
+        `mode` is 'site' (one numbering for the site) or 'page' (each page from 1)."""
+        site: dict[str, int] = {}
+        by_page: dict[str, dict[str, int]] = {}
+        unknown: set[str] = set()
+        for uri in self.ordered(nav_order):
+            keys = []
+            for group in self.pages[uri].groups:
+                for key in group.keys:
+                    lower = key.lower()
+                    if lower in spelling:
+                        keys.append(spelling[lower])
+                    else:
+                        unknown.add(lower)
+            _assign(site, keys)
+            by_page[uri] = _assign({}, keys) if mode == "page" else {key: site[key] for key in keys}
+        return Numbering(by_page, site, spelling, frozenset(unknown))
+
+    def unknown_keys(self, numbering: Numbering) -> list[Problem]:
+        if not numbering.unknown:
+            return []
+        problems = []
+        for page in self.pages.values():
+            seen = set()
+            for group in page.groups:
+                for key in group.keys:
+                    if numbering.key(key) is None and key not in seen:
+                        seen.add(key)
+                        problems.append(_unknown(key, page, numbering.spelling.values()))
+        return problems
+
+    def indexes_on(self, src_uri: str) -> dict[str, list[int]]:
+        """Lower-cased key -> the indexes (from 1) of the page's citation groups that cite it."""
+        indexes: dict[str, list[int]] = {}
+        for index, group in enumerate(self.pages[src_uri].groups, start=1):
+            for key in dict.fromkeys(key.lower() for key in group.keys):
+                indexes.setdefault(key, []).append(index)
+        return indexes
+
+    def first_citations(self, nav_order: Sequence[str]) -> dict[str, dict[str, int]]:
+        """Lower-cased key -> {page: index of its first citation there}, pages in site order."""
+        first: dict[str, dict[str, int]] = {}
+        for uri in self.ordered(nav_order):
+            for key, indexes in self.indexes_on(uri).items():
+                first.setdefault(key, {})[uri] = indexes[0]
+        return first
+
+
+def site_order(pages: Collection[str], nav_order: Sequence[str]) -> list[str]:
+    """The pages along the nav, then those outside it by path."""
+    in_nav = [uri for uri in nav_order if uri in pages]
+    seen = set(in_nav)
+    return in_nav + sorted(uri for uri in pages if uri not in seen)
+
+
+def _assign(numbers: dict[str, int], keys: Iterable[str]) -> dict[str, int]:
+    for key in keys:
+        numbers.setdefault(key, len(numbers) + 1)
+    return numbers
+
+
+def _unknown(key: str, page: PageCitations, known: Collection[str]) -> Problem:
+    close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(repr(k) for k in close)}? " if close else ""
+    return Problem(
+        "key_not_found",
+        page.shown,
+        locate(page.markdown, key),
+        f"unknown citation key '{key}'",
+        f"{hint}Fix the key, or add an entry with this key to the bibliography",
+    )
+
+
+def locate(markdown: str, key: str) -> int | None:
+    """The first line where `@key` (or `@{key}`) is written: not in an e-mail address or after
+    `\\`, and not the start of a longer key (`@doe` is not found in `@doe:2005`)."""
+    pattern = re.compile(
+        rf"(?<![\w\\])@(?:\{{{re.escape(key)}\}}|{re.escape(key)}(?!\w|[:.#$%&+?<>~/-]\w))"
+    )
+    match = pattern.search(markdown)
+    return markdown.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _line_of_marker(markdown: str) -> int | None:
+    match = re.search(r"<!--\s*bibcite:bibliography", markdown)
+    return markdown.count("\n", 0, match.start()) + 1 if match else None

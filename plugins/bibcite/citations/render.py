@@ -1,0 +1,203 @@
+"""Turns numbers and formatted references into HTML: fills the citation placeholders, writes each
+page's reference list with back-links, and the whole bibliography for the References page.
+
+Pure functions over strings; every piece of text from a .bib file or a page is escaped here or
+by the pybtex backend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from bibcite.citations import placeholders
+from bibcite.citations.syntax import CitationGroup
+from bibcite.styles import escaping
+from bibcite.styles.formatter import Reference
+
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+# The same titles, links and labels recur on every page that cites a reference: each is escaped
+# once.
+escape = lru_cache(maxsize=2048)(escaping.escape)
+
+
+@lru_cache(maxsize=8192)
+def ref_id(key: str) -> str:
+    """An HTML id for a key; keys with other characters get a hash so two never collide."""
+    slug = _UNSAFE_ID.sub("-", key).strip("-")
+    if slug == key:
+        return f"ref-{slug}"
+    return f"ref-{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}".replace("--", "-")
+
+
+def cite_id(index: int) -> str:
+    return f"cite-{index}"
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What filling one page needs to know."""
+
+    groups: Sequence[CitationGroup]
+    numbers: dict[str, int]  # bibliography key -> number shown on this page
+    key_of: Callable[[str], str | None]  # key as written -> bibliography key, None if unknown
+    reference: Callable[[str], Reference]
+    href: Callable[[str], str | None]  # bibliography key -> link target, None for no link
+
+
+def fill_citations(html: str, page: PageView, *, narrative_only: bool = False) -> str:
+    def replace(match: re.Match[str]) -> str:
+        index = int(match[1])
+        if not 1 <= index <= len(page.groups):  # not one of ours (e.g. raw HTML copied in)
+            return match[0]
+        group = page.groups[index - 1]
+        if narrative_only and not group.narrative:
+            return match[0]
+        return citation(group, index, page)
+
+    return placeholders.CITATION_RE.sub(replace, html)
+
+
+def citation(group: CitationGroup, index: int, page: PageView) -> str:
+    if group.has_affixes:
+        parts = [_item(item.key, item.prefix, item.locator, page) for item in group.items]
+        inner = "; ".join(parts)
+    else:
+        inner = _compressed(group, page)
+    body = f"[{inner}]"
+    classes = "bibcite-citation"
+    if group.narrative:
+        key = page.key_of(group.items[0].key)
+        label = page.reference(key).label if key else ""
+        if label:
+            body = f"{escape(label)} {body}"
+        classes += " bibcite-narrative"
+    return f'<span class="{classes}" id="{cite_id(index)}">{body}</span>'
+
+
+def _item(written: str, prefix: str, locator: str, page: PageView) -> str:
+    text = _number_link(written, page)
+    if prefix:
+        text = f"{escape(prefix)} {text}"
+    if locator:
+        text = f"{text}, {escape(locator)}"
+    return text
+
+
+def _compressed(group: CitationGroup, page: PageView) -> str:
+    """Known numbers sorted, runs of three or more as ranges (1–3); unknown keys after them."""
+    known: dict[int, str] = {}
+    unknown: list[str] = []
+    for written in group.keys:
+        key = page.key_of(written)
+        if key is None:
+            unknown.append(written)
+        else:
+            known.setdefault(page.numbers[key], written)
+    parts = []
+    for run in _runs(sorted(known)):
+        links = [_number_link(known[number], page) for number in run]
+        parts.append(f"{links[0]}&ndash;{links[-1]}" if len(run) >= 3 else ", ".join(links))
+    parts += [_number_link(written, page) for written in unknown]
+    return ", ".join(parts)
+
+
+def _runs(numbers: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return runs
+
+
+def _number_link(written: str, page: PageView) -> str:
+    key = page.key_of(written)
+    if key is None:
+        return f'<span class="bibcite-unknown">?{escape(written)}</span>'
+    reference = page.reference(key)
+    number = page.numbers[key]
+    href = page.href(key)
+    title = escape(reference.text)
+    if href is None:
+        return f'<span class="bibcite-ref" title="{title}">{number}</span>'
+    return f'<a class="bibcite-ref" href="{escape(href)}" title="{title}">{number}</a>'
+
+
+class Backlink(NamedTuple):  # a tuple: one is made per reference per page
+    href: str
+    text: str
+    label: str  # for screen readers
+
+
+def reference_list(
+    page: PageView, backlinks: Callable[[str], list[Backlink]], *, lead: str = "↩"
+) -> str:
+    """The page's references as an ordered list by number, each followed by `lead` and links back
+    to where it is cited."""
+    items = [
+        _entry(key, number, page.reference(key), backlinks(key), lead)
+        for key, number in sorted(page.numbers.items(), key=lambda pair: pair[1])
+    ]
+    return '<ol class="bibcite-references">\n' + "\n".join(items) + "\n</ol>"
+
+
+def _entry(
+    key: str, number: int, reference: Reference, backlinks: list[Backlink], lead: str
+) -> str:
+    links = " ".join(
+        f'<a href="{escape(link.href)}" aria-label="{escape(link.label)}">{escape(link.text)}</a>'
+        for link in backlinks
+    )
+    # A single back-link already reads "↩"; a lead before it would say it twice.
+    if len(backlinks) == 1 and backlinks[0].text == lead:
+        lead = ""
+    if lead:
+        links = f"{escape(lead)} {links}"
+    back = f' <span class="bibcite-backlinks">{links}</span>' if backlinks else ""
+    return (
+        f'<li id="{ref_id(key)}" value="{number}">'
+        f'<span class="bibcite-entry">{reference.html}</span>{back}</li>'
+    )
+
+
+def fill_reference_list(html: str, listing: str) -> str:
+    """The list at the marker the extension puts last in the page's content (an earlier one,
+    written into the page as raw HTML, is left as it is)."""
+    before, marker, after = html.rpartition(placeholders.LIST)
+    return f"{before}{listing}{after}" if marker else html
+
+
+def fill_bibliography(html: str, listing: str) -> str:
+    return placeholders.BIBLIOGRAPHY_RE.sub(lambda _: listing, html, count=1)
+
+
+def backlink_labels(count: int) -> list[str]:
+    """a, b, …, z, aa, ab, … — the labels of back-links when a key is cited several times."""
+    labels = []
+    for n in range(count):
+        label = ""
+        n += 1
+        while n:
+            n, rest = divmod(n - 1, 26)
+            label = chr(97 + rest) + label
+        labels.append(label)
+    return labels
+
+
+def card_data(page: PageView) -> str:
+    """For a page without a reference list of its own: its cited references' formatted HTML in a
+    hidden template, keyed by the ids the citation links point at, for the citation cards."""
+    items = "".join(
+        f'<span data-bibcite-ref="{ref_id(key)}">{page.reference(key).html}</span>'
+        for key, _ in sorted(page.numbers.items(), key=lambda pair: pair[1])
+        if page.href(key) is not None
+    )
+    return f'<template class="bibcite-cards">{items}</template>' if items else ""

@@ -1,0 +1,155 @@
+"""The citations of the whole site, once every page has been parsed: numbered site-wide, keys
+checked, and each page's placeholders filled with numbers, links and reference lists.
+
+Links between pages are made by the host's `relative_url(target_url, from_url)`: MkDocs links
+from page URL to page URL, Zensical from source file to source file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bibcite.citations import render
+from bibcite.citations.registry import CitationRegistry, Numbering
+from bibcite.problems import Problem
+from bibcite.styles.formatter import ReferenceFormatter
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Options:
+    numbering: str = "site"
+    per_page_references: bool = True
+
+
+class ResolvedSite:
+    def __init__(
+        self,
+        registry: CitationRegistry,
+        formatter: ReferenceFormatter,
+        pages: Mapping[str, PageInfo],
+        nav_order: Sequence[str],
+        options: Options,
+        *,
+        relative_url: Callable[[str, str], str],
+    ) -> None:
+        self.registry = registry
+        self.formatter = formatter
+        self.pages = pages
+        self.nav_order = list(nav_order)
+        self.options = options
+        self.relative_url = relative_url
+        self.numbering: Numbering = registry.number(
+            nav_order, spelling=formatter.bibliography.entries.spelling, mode=options.numbering
+        )
+        self.bibliography_page = registry.bibliography_page(nav_order)
+        self._first_citations: dict[str, dict[str, int]] | None = None
+
+    def problems(self) -> list[Problem]:
+        return self.registry.unknown_keys(self.numbering) + self.registry.extra_markers(
+            self.nav_order
+        )
+
+    def fill(self, src_uri: str, html: str) -> str:
+        """What the search plugin indexes: the References page's list and narrative citations,
+        whose author label ("Smith et al. [3]") is part of the sentence."""
+        cited = self.registry.pages.get(src_uri)
+        if cited is None:
+            return html
+        html = render.fill_citations(html, self._view(src_uri), narrative_only=True)
+        if src_uri == self.bibliography_page:
+            return render.fill_bibliography(html, self._bibliography(src_uri, cited.bibliography))
+        if cited.bibliography:  # a second marker (reported as a problem) is left empty
+            return render.fill_bibliography(html, "")
+        return html
+
+    def fill_citations(self, src_uri: str, html: str) -> str:
+        """The bracketed citations, after the search plugin has indexed the page: a reader
+        searches the prose, and thousands of "[12, p. 4]" links, each titled with its whole
+        reference, were most of the time search took over a page with citations. With no
+        reference list on the page, the citation cards take the references from a template."""
+        cited = self.registry.pages.get(src_uri)
+        if cited is None:
+            return html
+        view = self._view(src_uri)
+        html = render.fill_citations(html, view)
+        if cited.groups and not self.options.per_page_references:
+            html += render.card_data(view)
+        return html
+
+    def fill_reference_list(self, src_uri: str, html: str) -> str:
+        """The page's own reference list, also after the search plugin has indexed the page: a
+        search for an author or a journal finds the References page once, not every page that
+        cites them (and indexing a list on every page was most of what bibcite added to a
+        build's time). Written into the page's content, not the finished page: that one holds
+        the site's whole navigation, so each copy of it grows with the site."""
+        cited = self.registry.pages.get(src_uri)
+        if cited is None or src_uri == self.bibliography_page:
+            return html
+        if not (self.options.per_page_references and cited.groups):
+            return html
+        here = self.registry.indexes_on(src_uri)
+        listing = render.reference_list(
+            self._view(src_uri), lambda key: _backlinks_here(here[key.lower()])
+        )
+        return render.fill_reference_list(html, listing)
+
+    def _view(self, src_uri: str, numbers: dict[str, int] | None = None) -> render.PageView:
+        if numbers is None:
+            is_bibliography = src_uri == self.bibliography_page
+            numbers = self.numbering.site if is_bibliography else self.numbering.by_page[src_uri]
+        return render.PageView(
+            groups=self.registry.pages[src_uri].groups,
+            numbers=numbers,
+            key_of=self.numbering.key,
+            reference=self.formatter.get,
+            href=lambda key: self._href(src_uri, key),
+        )
+
+    def _href(self, src_uri: str, key: str) -> str | None:
+        anchor = "#" + render.ref_id(key)
+        if src_uri == self.bibliography_page or self.options.per_page_references:
+            return anchor
+        if self.bibliography_page is None:
+            return None
+        return self._relative(self.bibliography_page, src_uri) + anchor
+
+    def _relative(self, target: str, source: str) -> str:
+        return self.relative_url(self.pages[target].url or "./", self.pages[source].url or "./")
+
+    def _backlinks_site(self, src_uri: str, key: str) -> list[render.Backlink]:
+        if self._first_citations is None:
+            self._first_citations = self.registry.first_citations(self.nav_order)
+        links = []
+        for uri, index in self._first_citations.get(key.lower(), {}).items():
+            info = self.pages.get(uri)
+            if info is None or uri == src_uri:
+                continue
+            href = self._relative(uri, src_uri) + f"#{render.cite_id(index)}"
+            links.append(render.Backlink(href, info.title, f"Cited in {info.title}"))
+        return links
+
+    def _bibliography(self, src_uri: str, include: str | None) -> str:
+        numbers = dict(self.numbering.site)
+        if include == "all":
+            for key in self.formatter.bibliography.entries:
+                numbers.setdefault(key, len(numbers) + 1)
+        view = self._view(src_uri, numbers)
+        return render.reference_list(
+            view, lambda key: self._backlinks_site(src_uri, key), lead="Cited in:"
+        )
+
+
+def _backlinks_here(indexes: list[int]) -> list[render.Backlink]:
+    if len(indexes) == 1:
+        return [render.Backlink(f"#{render.cite_id(indexes[0])}", "↩", "Back to the citation")]
+    labels = render.backlink_labels(len(indexes))
+    return [
+        render.Backlink(f"#{render.cite_id(index)}", label, f"Back to citation {label}")
+        for index, label in zip(indexes, labels, strict=True)
+    ]

@@ -1,0 +1,259 @@
+"""What one plugin instance keeps from event to event, and across `mkdocs serve` rebuilds, and the
+three phases of a build over it:
+
+1. `configure` (on_config): load the bibliography (memory, disk or parse), register the Markdown
+   extensions that record each page's citations and tables while pages render;
+2. `resolve` (on_env, every page parsed): number citations and tables site-wide, check keys,
+   diagnose the bibliography, prepare the scholarly metadata and downloads, and fill every
+   page's HTML ahead (ahead.py);
+3. `fill` and `fill_after_search` (each page, before and after the search plugin indexes it),
+   `finish_page` and `finish` (after the build): write it all into the site.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import InclusionLevel
+from mkdocs.utils import get_relative_url
+
+from bibcite.bibliography.disk_cache import DiskCache
+from bibcite.bibliography.load import Bibliography, BibliographyCache
+from bibcite.citations import diagnostics
+from bibcite.citations.extension import CitationExtension
+from bibcite.citations.registry import CitationRegistry
+from bibcite.citations.site import Options, PageInfo, ResolvedSite
+from bibcite.mkdocs import assets
+from bibcite.mkdocs.filled_pages import FilledAhead
+from bibcite.problems import log, report, take_warning_count
+from bibcite.publishing.publisher import Publisher, from_site, work_from, write_files
+from bibcite.styles import formatter
+from bibcite.styles.formatter import ReferenceFormatter
+from bibcite.tables.extension import LiteratureTables
+from bibcite.tables.registry import TableRegistry, write_csv
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+    from bibcite.mkdocs.config import BibciteConfig
+
+_ORIGIN = {
+    "memory": "up to date (reused)",
+    "disk": "up to date (read from the cache on disk)",
+    "parsed": "parsed",
+}
+
+
+class Session:
+    def __init__(self) -> None:
+        self.cache = BibliographyCache()
+        self.disk = DiskCache(None)
+        self.formatter: ReferenceFormatter | None = None
+        self.table_blocks: LiteratureTables | None = None
+        self.registry = CitationRegistry()
+        self.tables = TableRegistry()  # the literature tables of each page
+        self.site: ResolvedSite | None = None
+        self.publisher: Publisher | None = None
+        # Each page's HTML for the search plugin to index, and then as it is written.
+        self.before_search = FilledAhead()
+        self.after_search = FilledAhead()
+        self.never_cited = 0  # entries never cited, for the summary line
+        self.nav_order: list[str] = []
+        self.dirty = False
+        self.serving = False
+        self.last_good: Bibliography | None = None  # under serve, while a .bib file is broken
+
+    def start(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
+        self.serving = command == "serve"
+        take_warning_count()  # the summary line counts this process's builds from here
+
+    # --- phase 1 -----------------------------------------------------------------------------
+
+    def configure(self, options: BibciteConfig, config: MkDocsConfig) -> None:
+        base_dir = os.path.dirname(config.config_file_path or "")
+        self.disk = DiskCache(_cache_dir(options, base_dir))
+        bibliography = self._bibliography(options, base_dir)
+        self.formatter = self._formatter(bibliography, options)
+        if not self.dirty:  # a `--dirty` rebuild keeps the records of pages it does not render
+            self.registry, self.tables = CitationRegistry(), TableRegistry()
+        heading = options.references_heading if options.per_page_references else None
+        citations = CitationExtension(self.registry, references_heading=heading)
+        self.table_blocks = LiteratureTables(self.tables, citations, self.formatter, base_dir)
+        config.markdown_extensions.append(citations)
+        config.markdown_extensions.append(self.table_blocks)
+        assets.link(config)
+
+    def _bibliography(self, options: BibciteConfig, base_dir: str) -> Bibliography:
+        try:
+            bibliography, origin = self.cache.get(
+                options.bibliography, encoding=options.encoding, base_dir=base_dir, disk=self.disk
+            )
+        except OSError as error:
+            shown = os.path.relpath(str(error.filename), base_dir or os.curdir)
+            raise PluginError(
+                f"bibcite: cannot read {shown}: {error.strerror} — "
+                "check the file named by the bibcite option 'bibliography'"
+            ) from None
+        log.debug("bibliography %s", _ORIGIN[origin])
+        broken = diagnostics.breaking(bibliography.problems)
+        if broken and self.serving and diagnostics.same_files(self.last_good, bibliography):
+            report(diagnostics.kept_bibliography(broken))  # serve: the last good version
+            return self.last_good  # type: ignore[return-value]  (same_files checked it)
+        report(bibliography.problems)
+        self.last_good = None if broken else bibliography
+        return bibliography
+
+    def _formatter(self, bibliography: Bibliography, options: BibciteConfig) -> ReferenceFormatter:
+        style_options: dict[str, object] = {}
+        if options.style == "vancouver":
+            style_options = {
+                "max_authors": options.max_authors,
+                "truncate_authors": options.truncate_authors,
+            }
+        key = formatter.signature(bibliography, options.style, style_options)
+        if self.formatter is not None and self.formatter.signature == key:
+            return self.formatter  # a serve rebuild: keep what is formatted in memory
+        remembered = self.disk.load_references(key)
+        if remembered:
+            log.debug("%d formatted references read from the cache on disk", len(remembered))
+        return ReferenceFormatter(bibliography, options.style, style_options, remembered)
+
+    def add_assets(self, files: Files, config: MkDocsConfig) -> None:
+        assets.add(files, config)
+
+    def read_nav(self, nav: Navigation, files: Files) -> None:
+        self.nav_order = [page.file.src_uri for page in nav.pages]
+        pages = {file.src_uri for file in files.documentation_pages()}
+        self.registry.keep_only(pages)
+        self.tables.keep_only(pages)
+
+    def start_page(self, page: Page, markdown: str, config: MkDocsConfig) -> None:
+        base_dir = os.path.dirname(config.config_file_path or "")
+        shown = os.path.relpath(page.file.abs_src_path or page.file.src_uri, base_dir)
+        self.registry.start_page(page.file.src_uri, markdown, shown=shown)
+        self.tables.start_page(page.file.src_uri, markdown, shown=shown)
+
+    # --- phase 2 -----------------------------------------------------------------------------
+
+    def resolve(self, options: BibciteConfig, files: Files, config: MkDocsConfig) -> None:
+        if self.formatter is None:
+            return
+        pages = {
+            file.src_uri: PageInfo(file.url, file.page.title if file.page else file.src_uri)
+            for file in files.documentation_pages()
+        }
+        numbering = Options(options.numbering, options.per_page_references)
+        self.site = ResolvedSite(
+            self.registry,
+            self.formatter,
+            pages,
+            self.nav_order,
+            numbering,
+            relative_url=get_relative_url,
+        )
+        report(self.site.problems())
+        # Uncited entries, one DOI under two keys, capitals a style would lose.
+        diagnosis = diagnostics.check(self.site, self.disk, shown=log.isEnabledFor)
+        report(diagnosis.problems)
+        self.never_cited = diagnosis.never_cited
+        self.tables.number(self.nav_order)  # literature tables: Table 1..N along the nav
+        report(self.tables.problems())
+        for file in files.documentation_pages():  # so links to #table-N pass anchor validation
+            if file.page is not None and file.page.present_anchor_ids is not None:
+                file.page.present_anchor_ids |= self.tables.anchor_ids(file.src_uri)
+        self.publisher = from_site(
+            self.site,
+            work=work_from(options.cite_this),
+            downloads=options.downloads,
+            site_url=config.site_url or "",
+            config_file=config.config_file_path,
+        )
+        report(self.publisher.problems())
+        # After the publisher, which keeps each entry's .bib/.ris text as the entry is parsed.
+        self.formatter.format_ahead(self.site.numbering.site)
+        self._fill_ahead(files)
+
+    def _fill_ahead(self, files: Files) -> None:
+        self._drop_filled()  # what a failed build left
+        for file in files.documentation_pages(inclusion=InclusionLevel.all):
+            page = file.page
+            if page is None or page.content is None:  # not rendered in this build
+                continue
+            indexed = self._fill_indexed(page, page.content)
+            self.before_search.put(file.src_uri, page.content, indexed)
+            self.after_search.put(file.src_uri, indexed, self._fill_rest(file.src_uri, indexed))
+
+    def _drop_filled(self) -> None:
+        self.before_search.clear()
+        self.after_search.clear()
+
+    # --- phase 3 -----------------------------------------------------------------------------
+
+    def fill(self, page: Page) -> None:
+        if self.site is None or page.content is None:
+            return
+        page.content = self.before_search.take(
+            page.file.src_uri, page.content, lambda html: self._fill_indexed(page, html)
+        )
+
+    def fill_after_search(self, page: Page) -> None:
+        if self.site is None or page.content is None:
+            return
+        src_uri = page.file.src_uri
+        page.content = self.after_search.take(
+            src_uri, page.content, lambda html: self._fill_rest(src_uri, html)
+        )
+
+    def _fill_indexed(self, page: Page, html: str) -> str:
+        """What the search plugin indexes: the References page, literature tables, narrative
+        citations, "Cite this" and download links."""
+        assert self.site is not None
+        src_uri = page.file.src_uri
+        html = self.site.fill(src_uri, html)
+        html = self.tables.fill(src_uri, html, lambda path: get_relative_url(path, page.url))
+        if self.publisher is not None:
+            html = self.publisher.fill(src_uri, html)
+        return html
+
+    def _fill_rest(self, src_uri: str, html: str) -> str:
+        """What it does not: the bracketed citations and the page's own reference list."""
+        assert self.site is not None
+        html = self.site.fill_citations(src_uri, html)
+        return self.site.fill_reference_list(src_uri, html)
+
+    def finish_page(self, page: Page, output: str) -> str:
+        """The finished page with its scholarly metadata in <head>."""
+        if self.publisher is None:
+            return output
+        return self.publisher.head(page.file.src_uri, output)
+
+    def finish(self, config: MkDocsConfig) -> None:
+        self._drop_filled()  # pages no event rendered (another plugin skipped them)
+        if self.formatter is None or self.table_blocks is None:
+            return
+        report(self.formatter.take_problems())
+        bibliography = self.formatter.bibliography
+        log.debug("%d of %d entries parsed", bibliography.parsed, len(bibliography.entries))
+        if self.formatter.formatted_since_export:
+            self.disk.save_references(self.formatter.signature, self.formatter.export())
+        write_csv(self.tables.downloads(self.table_blocks.catalog), config.site_dir)
+        if self.publisher is not None:  # .bib and .ris downloads
+            write_files(self.publisher.files(self.disk), config.site_dir)
+        if self.site is not None:  # one line per build; the details are at debug level
+            log.info(diagnostics.summary(self.site, self.never_cited, take_warning_count()))
+
+    def watched(self, options: BibciteConfig) -> list[str]:
+        """The files outside docs/ that a serve rebuild must follow."""
+        return [*options.bibliography, *self.tables.data_files()]
+
+
+def _cache_dir(options: BibciteConfig, base_dir: str) -> str | None:
+    if not options.cache:
+        return None
+    return os.path.join(base_dir, options.cache_dir or os.path.join(".cache", "bibcite"))

@@ -1,0 +1,1 @@
+"""Reference styles: the Vancouver pybtex style, entry formatting, the HTML backend, escaping."""

@@ -1,0 +1,373 @@
+"""Whole-site build tests: build the real site with `mkdocs build --strict`, then check
+with BeautifulSoup what a reader sees on each page, and that broken links fail the build."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+REPO = Path(__file__).resolve().parents[2]
+
+# What a site build reads: copied as a whole for the broken-link tests.
+SITE_INPUTS = ("mkdocs.yml", "docs", "bibliography", "overrides")
+
+# The menu as mkdocs.yml gives it: (link text, source page), in reading order.
+NAV = [
+    ("Home", "index.md"),
+    ("Case presentation", "case-presentation.md"),
+    ("Methods", "methods.md"),
+    ("Literature review", "literature-review.md"),
+    ("Discussion and conclusions", "discussion.md"),
+    ("References", "references.md"),
+    ("For authors", "for-authors.md"),
+]
+
+# The 19 authors with their affiliation numbers, in the source abstract's order.
+AUTHORS = [
+    ("R. Chakr", "1"),
+    ("T. Pavan", "2"),
+    ("I. Siqueira", "1"),
+    ("D. Zanchet", "1"),
+    ("N. Calegaro", "1"),
+    ("N. Andrade", "1"),
+    ("G. Neto", "1"),
+    ("M. Neves", "1"),
+    ("M. Bredemeier", "1"),
+    ("P. Palominos", "1"),
+    ("C. Kohem", "1"),
+    ("B. Amorin", "1"),
+    ("V. Valim", "1"),
+    ("A. Alegretti", "1"),
+    ("L. Silla", "1"),
+    ("O. Monticielo", "1"),
+    ("C. Brenol", "1"),
+    ("R. Xavier", "1"),
+    ("J. Brenol", "1"),
+]
+
+PLACEHOLDERS = ("TODO", "FIXME", "Lorem", "{{", "}}")
+
+BASE_URL = "https://site.test/"
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def build(config_file: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run `mkdocs build --strict`; return the finished process (output in stdout/stderr)."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(config_file),
+            "-d",
+            str(site_dir),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+        check=False,
+    )
+
+
+def url_of(src: str) -> str:
+    """The page's URL path under the site root (MkDocs' directory URLs)."""
+    return "" if src == "index.md" else src.removesuffix(".md") + "/"
+
+
+def squash(text: str) -> str:
+    """Whitespace (line breaks, no-break spaces) collapsed to single spaces."""
+    return " ".join(text.split())
+
+
+def main_text(soup: BeautifulSoup) -> str:
+    return squash(main(soup).get_text(" "))
+
+
+def main(soup: BeautifulSoup) -> Tag:
+    article = soup.select_one("article.md-content__inner")
+    assert article is not None, "page has no main content (article.md-content__inner)"
+    return article
+
+
+def menu(soup: BeautifulSoup, page_src: str) -> list[tuple[str, str]]:
+    """(text, absolute URL) of the primary menu's page links, in order, without duplicates."""
+    page_url = urljoin(BASE_URL, url_of(page_src))
+    links = []
+    for a in soup.select("nav.md-nav--primary a.md-nav__link[href]"):
+        if a["href"].startswith("#"):  # the current page's table of contents
+            continue
+        link = (squash(a.get_text(" ")), urljoin(page_url, a["href"]))
+        if link not in links:
+            links.append(link)
+    return links
+
+
+# --- fixtures ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once per session."""
+    site_dir = tmp_path_factory.mktemp("built") / "site"
+    result = build(REPO / "mkdocs.yml", site_dir)
+    if result.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}{result.stderr}")
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def pages(site: Path) -> dict[str, BeautifulSoup]:
+    """Each nav page's HTML, parsed once, keyed by its source file name."""
+    return {
+        src: BeautifulSoup((site / url_of(src) / "index.html").read_text("utf-8"), "html.parser")
+        for _, src in NAV
+    }
+
+
+@pytest.fixture
+def site_copy(tmp_path: Path) -> Path:
+    """A private copy of the site's inputs that a test may break."""
+    for name in SITE_INPUTS:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy2(source, tmp_path / name)
+    return tmp_path
+
+
+# --- every page is there and in the menu ---------------------------------------------------
+
+
+@pytest.mark.parametrize("title,src", NAV)
+def test_each_nav_page_is_built_with_a_heading(site: Path, title: str, src: str) -> None:
+    html = site / url_of(src) / "index.html"
+    assert html.is_file(), f"{src} was not built to {html.relative_to(site)}"
+    soup = BeautifulSoup(html.read_text("utf-8"), "html.parser")
+    assert main(soup).h1 is not None, f"{src} has no H1"
+
+
+@pytest.mark.parametrize("src", [src for _, src in NAV])
+def test_menu_on_each_page_lists_every_page_in_order(
+    pages: dict[str, BeautifulSoup], src: str
+) -> None:
+    expected = [(title, urljoin(BASE_URL, url_of(page))) for title, page in NAV]
+    assert menu(pages[src], src) == expected
+
+
+# --- home page -----------------------------------------------------------------------------
+
+
+def test_home_shows_the_abstract_title_as_heading(pages: dict[str, BeautifulSoup]) -> None:
+    h1 = squash(main(pages["index.md"]).h1.get_text(" ")).removesuffix(" ¶")
+    assert h1.endswith(
+        "Case report of allogeneic unrelated-donor mesenchymal stem cells (MSC) infusion"
+        " in systemic sclerosis (SSc)"
+    )
+
+
+def test_home_warns_it_is_not_medical_advice(pages: dict[str, BeautifulSoup]) -> None:
+    titles = [squash(t.get_text(" ")) for t in main(pages["index.md"]).select(".admonition-title")]
+    assert "Not medical advice" in titles
+
+
+def test_home_lists_the_19_authors_in_order_with_affiliations(
+    pages: dict[str, BeautifulSoup],
+) -> None:
+    authors = main(pages["index.md"]).select_one(".authors")
+    assert authors is not None, "no author list (.authors) on the home page"
+    shown = []
+    for sup in authors.find_all("sup"):
+        name = sup.previous_sibling
+        assert isinstance(name, NavigableString)
+        shown.append((squash(name).strip(", "), squash(sup.get_text())))
+    assert shown == AUTHORS
+
+
+def test_home_gives_affiliation_2_and_says_affiliation_1_is_not_given(
+    pages: dict[str, BeautifulSoup],
+) -> None:
+    text = main_text(pages["index.md"])
+    assert "Hospital Santa Casa de Misericórdia de Porto Alegre, Porto Alegre, Brazil" in text
+    assert "Not given in the published abstract" in text
+
+
+@pytest.mark.parametrize("fact", ["Ann Rheum Dis", "2013;72 Suppl 3:A943", "AB0505", "EULAR 2013"])
+def test_home_says_where_the_abstract_was_published(
+    pages: dict[str, BeautifulSoup], fact: str
+) -> None:
+    assert fact in main_text(pages["index.md"])
+
+
+@pytest.mark.parametrize(
+    "heading", ["Background", "Objectives", "Methods", "Results", "Conclusions"]
+)
+def test_home_has_a_structured_abstract(pages: dict[str, BeautifulSoup], heading: str) -> None:
+    headings = [
+        squash(h.get_text(" ")).removesuffix(" ¶") for h in main(pages["index.md"])(["h2", "h3"])
+    ]
+    assert heading in headings
+
+
+# --- case presentation ---------------------------------------------------------------------
+
+
+def test_case_page_gives_the_rodnan_score_as_47_of_51(pages: dict[str, BeautifulSoup]) -> None:
+    text = main_text(pages["case-presentation.md"])
+    assert "47/51" in text
+    assert "Rodnan" in text
+
+
+def test_case_page_gives_the_dose_as_2_times_10_to_the_6_cells_per_kg(
+    pages: dict[str, BeautifulSoup],
+) -> None:
+    def is_dose(sup: Tag) -> bool:
+        before, after = sup.previous_sibling, sup.next_sibling
+        return (
+            squash(sup.get_text()) == "6"
+            and isinstance(before, NavigableString)
+            and squash(before).endswith("2 × 10")
+            and isinstance(after, NavigableString)
+            and squash(after).startswith("cells/kg")
+        )
+
+    sups = main(pages["case-presentation.md"]).find_all("sup")
+    assert any(is_dose(sup) for sup in sups), "no '2 × 10<sup>6</sup> cells/kg' on the page"
+
+
+def test_case_page_table_lists_the_three_refractory_treatments(
+    pages: dict[str, BeautifulSoup],
+) -> None:
+    cells = {
+        squash(td.get_text(" ")).lower()
+        for table in main(pages["case-presentation.md"]).find_all("table")
+        for td in table.find_all("td")
+    }
+    assert {"methotrexate", "azathioprine", "cyclophosphamide"} <= cells
+
+
+@pytest.mark.parametrize(
+    "fact",
+    [
+        "36-year-old white woman",
+        "refractory shock and respiratory failure",
+        "No immediate reactions",
+        "no infections and no tomographic changes",
+        "without immunosuppressive induction",
+    ],
+)
+def test_case_page_reports_the_patient_and_outcome(
+    pages: dict[str, BeautifulSoup], fact: str
+) -> None:
+    assert fact.lower() in main_text(pages["case-presentation.md"]).lower()
+
+
+# --- methods, literature review, references ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fact", ["institutional ethics committee", "informed consent", "multidisciplinary"]
+)
+def test_methods_page_names_approval_and_consent(
+    pages: dict[str, BeautifulSoup], fact: str
+) -> None:
+    assert fact in main_text(pages["methods.md"])
+
+
+def test_literature_table_compares_the_four_reports(pages: dict[str, BeautifulSoup]) -> None:
+    content = main(pages["literature-review.md"])
+    heading = content.find(id="literature-table")
+    assert heading is not None, "no #literature-table heading"
+    table = heading.find_next("table")
+    assert table is not None, "no table after the #literature-table heading"
+    text = squash(table.get_text(" "))
+    for report in (
+        "Christopeit et al. 2008",
+        "Guiducci et al. 2010",
+        "Keyszer et al. 2011",
+        "This case (2013)",
+    ):
+        assert report in text
+    assert "not reported" in text
+    legend = table.find_next("p")
+    assert legend is not None, "no legend under the literature table"
+    assert "not reported" in squash(legend.get_text(" "))
+
+
+# --- no leftovers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("src", [src for _, src in NAV])
+def test_no_page_shows_placeholder_text(pages: dict[str, BeautifulSoup], src: str) -> None:
+    text = main_text(pages[src])
+    assert [p for p in PLACEHOLDERS if p in text] == []
+
+
+# --- broken links fail the build -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target,named",
+    [
+        ("no-such-page.md", "no-such-page.md"),
+        ("case-presentation.md#no-such-anchor", "no-such-anchor"),
+    ],
+    ids=["missing-page", "missing-anchor"],
+)
+def test_strict_build_fails_on_a_broken_link_and_names_it(
+    site_copy: Path, target: str, named: str
+) -> None:
+    page = site_copy / "docs" / "discussion.md"
+    page.write_text(page.read_text("utf-8") + f"\nSee [this]({target}).\n", "utf-8")
+    result = build(site_copy / "mkdocs.yml", site_copy / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"strict build passed despite a link to {target}"
+    assert "discussion.md" in output
+    assert named in output
+
+
+def test_search_finds_a_reference_on_the_references_page_not_on_each_citing_page(
+    site: Path, pages: dict[str, BeautifulSoup]
+) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    holding = {doc["location"].split("#")[0] for doc in index["docs"] if "Fick S" in doc["text"]}
+    assert holding == {url_of("references.md")}
+    # The literature review still shows its own reference list to readers.
+    listed = main(pages["literature-review.md"]).select("ol.bibcite-references li")
+    assert any("Keyszer G" in item.get_text() for item in listed)
+
+
+def test_search_indexes_narrative_authors_but_not_the_bracketed_numbers(
+    site: Path, pages: dict[str, BeautifulSoup]
+) -> None:
+    review = main(pages["literature-review.md"])
+    narrative = [span.get_text() for span in review.select(".bibcite-narrative")]
+    bracketed = [
+        span.get_text() for span in review.select(".bibcite-citation:not(.bibcite-narrative)")
+    ]
+    assert narrative and bracketed  # the page shows both kinds to readers
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(
+        doc["text"]
+        for doc in index["docs"]
+        if doc["location"].split("#")[0] == url_of("literature-review.md")
+    )
+    for citation in narrative:  # "Keyszer et al. [2]": the authors, then the number
+        assert citation in text
+        text = text.replace(citation, "")
+    for citation in bracketed:
+        assert citation not in text
