@@ -24,7 +24,7 @@ setup-test: $(VENV)/.test-installed
 $(VENV)/.site-installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[site]'
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml $(VENV)/.site-installed
