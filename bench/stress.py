@@ -7,7 +7,7 @@ a baseline build of a tiny site, so that "memory stays bounded" is a number, not
     .venv/bin/python bench/stress.py            # all scenarios
     .venv/bin/python bench/stress.py authors    # or bib50mb, citations, faults, ...
 
-Not a test: the numbers depend on the machine. tests/test_robustness.py builds smaller versions
+Not a test: the numbers depend on the machine. tests/bibliography/test_robustness.py builds smaller
 (10,000 authors, 2,000 citations) and checks their HTML.
 """
 
