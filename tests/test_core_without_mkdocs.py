@@ -63,7 +63,8 @@ site = ResolvedSite(
     Options(),
     relative_url=lambda target, source: target,
 )
-html = site.fill_reference_list("index.md", site.fill_citations("index.md", site.fill("index.md", html)))
+html = site.fill_citations("index.md", site.fill("index.md", html))
+html = site.fill_reference_list("index.md", html)
 print(json.dumps({
     "modules": names,
     "host": host,

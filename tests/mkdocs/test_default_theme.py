@@ -30,7 +30,8 @@ try:
     cli(["build", "--strict", "--quiet", "--config-file", sys.argv[1]])
 except SystemExit as exit:
     code = exit.code
-print(json.dumps({"code": code, "material": sorted(m for m in sys.modules if m.startswith("material"))}))
+loaded = sorted(m for m in sys.modules if m.split(".")[0] == "material")
+print(json.dumps({"code": code, "material": loaded}))
 """
 
 CONFIG = """site_name: Plain
