@@ -1,7 +1,8 @@
 """bibcite's overhead counted in instructions and first-level data-cache misses, which no drift
-in the machine's speed touches: the floor, the frozen floor (run.py) and a warm bibcite build of
-the benchmark sites under Valgrind's cachegrind (its cache simulation), with address
-randomisation off and the string hash seed fixed, so that a second run counts the same.
+in the machine's speed touches: the floor, the frozen floor (run.py), a warm bibcite build (the
+cache from the build before) and a cold one (no cache) of the benchmark sites under Valgrind's
+cachegrind (its cache simulation), with address randomisation off and the string hash seed
+fixed, so that a second run counts the same.
 Instructions are the work done; the misses are what the work costs in memory traffic, which wall
 time pays for and instructions do not show.
 
@@ -51,6 +52,17 @@ def counts(root: Path, label: str, seed: int) -> Counts:
     ]
     # setarch -R: the same addresses every run, so hash tables and caches collide alike.
     # Each seed's site in a folder of its own: two builds run at once.
+    if label == "cold":  # a cache folder of its own, empty: builds of two seeds run at once
+        label = f"cold-{seed}"
+        cache = root / f".cache-{label}"
+        shutil.rmtree(cache, ignore_errors=True)
+        config = (root / "bibcite.yml").read_text(encoding="utf-8")
+        (root / f"{label}.yml").write_text(
+            config.replace(
+                "bibliography: refs.bib", f"bibliography: refs.bib\n      cache_dir: {cache.name}"
+            ),
+            encoding="utf-8",
+        )
     mkdocs = mkdocs_build(sys.executable, root, root / f"seed-{seed}", label)
     command = ["setarch", "-R", *valgrind, *mkdocs]
     env = {**BUILD_ENV, "PYTHONHASHSEED": str(seed)}
@@ -67,18 +79,22 @@ def counts(root: Path, label: str, seed: int) -> Counts:
 
 
 FLOORS = {"floor": "floor", "frozen": "frozen floor"}
+BUILDS = {"bibcite": "warm", "cold": "cold"}  # the row's label: what the table calls it
 
 
-def overheads(root: Path, seeds: list[int]) -> dict[str, tuple[list[Counts], list[Counts]]]:
-    """For each floor: (the floor, warm bibcite − the floor) for each seed."""
-    runs = [(label, seed) for seed in seeds for label in (*FLOORS, "bibcite")]
+def overheads(
+    root: Path, seeds: list[int]
+) -> dict[tuple[str, str], tuple[list[Counts], list[Counts]]]:
+    """For each floor and each bibcite build: (the floor, the build − the floor) for each seed."""
+    runs = [(label, seed) for seed in seeds for label in (*FLOORS, *BUILDS)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         done = dict(zip(runs, pool.map(lambda run: counts(root, *run), runs), strict=True))
     return {
-        floor: (
+        (floor, build): (
             [done[floor, seed] for seed in seeds],
-            [done["bibcite", seed] - done[floor, seed] for seed in seeds],
+            [done[build, seed] - done[floor, seed] for seed in seeds],
         )
+        for build in BUILDS
         for floor in FLOORS
     }
 
@@ -95,11 +111,11 @@ def main() -> None:
     print(f"Median over hash seeds {args.seeds}, range in brackets; growth is seed by seed.")
     print()
     print(
-        "| size | over | its instructions (billions) | bibcite's warm overhead, instructions "
+        "| size | build | over | its instructions (billions) | bibcite's overhead, instructions "
         "(billions) | growth | its L1 data misses (millions) | growth |"
     )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    first: dict[str, list[Counts]] = {}
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    first: dict[tuple[str, str], list[Counts]] = {}
     for scale in [int(s) for s in args.scales.split(",")]:
         entries, pages = args.entries * scale, args.pages * scale
         with tempfile.TemporaryDirectory(prefix="bibcite-instructions-") as folder:
@@ -108,11 +124,11 @@ def main() -> None:
             write_configs(root, names)
             build(sys.executable, root, root, "bibcite", cold=True)  # the cache a warm build reads
             measured = overheads(root, seeds)
-        for floor, name in FLOORS.items():
-            floors, extra = measured[floor]
-            then = first.setdefault(floor, extra)
+        for (floor, kind), (floors, extra) in measured.items():
+            then = first.setdefault((floor, kind), extra)
             print(
-                f"| {scale}× ({entries} entries, {pages} pages) | {name} "
+                f"| {scale}× ({entries} entries, {pages} pages) | {BUILDS[kind]} "
+                f"| {FLOORS[floor]} "
                 f"| {_spread([c.instructions / 1e9 for c in floors])} "
                 f"| {_spread([c.instructions / 1e9 for c in extra], places=3, sign='+')} "
                 f"| {_growth([c.instructions for c in extra], [c.instructions for c in then])} "
