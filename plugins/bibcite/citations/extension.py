@@ -48,8 +48,14 @@ class Recorder(Protocol):
         'cited'/'all' when the page holds the bibliography marker."""
 
 
+class Tagger(Protocol):
+    """What makes a citation's element: the extension's placeholders, or another renderer's."""
+
+    def tag(self, group: CitationGroup, source: str) -> etree.Element: ...
+
+
 class _CitationProcessor(InlineProcessor):
-    def __init__(self, pattern: str, extension: CitationExtension, md: Markdown) -> None:
+    def __init__(self, pattern: str, extension: Tagger, md: Markdown) -> None:
         super().__init__(pattern, md)
         self.extension = extension
 
@@ -105,6 +111,17 @@ class _ReadingOrderProcessor(Treeprocessor):
         return None
 
 
+def register_citations(md: Markdown, tagger: Tagger) -> None:
+    """The inline processors that find citations, each handed to `tagger` (also used by the
+    literature table's own Markdown for its cells)."""
+    md.inlinePatterns.register(
+        _CitationProcessor(BRACKETED_RE, tagger, md), "bibcite_bracketed", INLINE_PRIORITY
+    )
+    md.inlinePatterns.register(
+        _CitationProcessor(NARRATIVE_RE, tagger, md), "bibcite_narrative", INLINE_PRIORITY - 0.5
+    )
+
+
 class CitationExtension(Extension):
     def __init__(
         self, recorder: Recorder, *, references_heading: str | None = "References"
@@ -123,12 +140,7 @@ class CitationExtension(Extension):
         md.registerExtension(self)
         if "@" not in md.ESCAPED_CHARS:
             md.ESCAPED_CHARS.append("@")  # `\@key` stays literal text
-        md.inlinePatterns.register(
-            _CitationProcessor(BRACKETED_RE, self, md), "bibcite_bracketed", INLINE_PRIORITY
-        )
-        md.inlinePatterns.register(
-            _CitationProcessor(NARRATIVE_RE, self, md), "bibcite_narrative", INLINE_PRIORITY - 0.5
-        )
+        register_citations(md, self)
         md.treeprocessors.register(
             _ReadingOrderProcessor(self, md), "bibcite_reading_order", TREE_PRIORITY
         )

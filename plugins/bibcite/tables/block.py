@@ -30,6 +30,7 @@ from pymdownx.blocks.block import Block, type_any
 from bibcite.citations.syntax import CitationGroup, CitationItem
 from bibcite.problems import Problem
 from bibcite.tables import table
+from bibcite.tables.cells import CellMarkdown
 from bibcite.tables.registry import TableRegistry, header_caption
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ class TableExtension(BlocksExtension):
         self.citations = citations
         self.catalog = catalog
         self.base_dir = base_dir
+        self.cells = CellMarkdown(citations)  # the cells' own Markdown; citations as the page's
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:  # noqa: N802
         block_mgr.register(LiteratureTableBlock, {"extension": self})
@@ -94,11 +96,23 @@ class TableExtension(BlocksExtension):
             self.tables.report(problems)
             return _error(parent, "This literature table names no data file.")
         path = os.path.join(self.base_dir, spec.data)
-        shown = os.path.normpath(spec.data)
+        shown = table.brief(os.path.normpath(spec.data))
         data = None
         try:
-            data, more = table.read_data(path, shown)
-            problems += more
+            if not _inside(path, self.base_dir):
+                problems.append(
+                    Problem(
+                        "table_block_error",
+                        source.where,
+                        source.line_of("data"),
+                        f"the table's data file '{shown}' is outside the project's folder",
+                        "put the file in the folder of mkdocs.yml or below it, and name it in "
+                        "the block's 'data' option relative to mkdocs.yml",
+                    )
+                )
+            else:
+                data, more = table.read_data(path, shown)
+                problems += more
         except OSError as error:
             problems.append(
                 Problem(
@@ -112,12 +126,18 @@ class TableExtension(BlocksExtension):
         built, more = table.build(spec, data, self.catalog)
         self.tables.report(problems + more)
         index = self.tables.add(built, path)
-        element = table.element(built, index, self._cite)
+        element = table.element(built, self.tables.token, index, self.cells, self._cite)
         parent.append(element)
         return element
 
     def _cite(self, key: str) -> etree.Element:
         return self.citations.tag(CitationGroup(items=(CitationItem(key),)), f"[@{key}]")
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether `path`, links resolved, is in `folder` (the project's: the folder of mkdocs.yml)."""
+    root = os.path.realpath(folder or os.curdir)
+    return os.path.commonpath([root, os.path.realpath(path)]) == root
 
 
 def _error(parent: etree.Element, message: str) -> etree.Element:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -45,6 +46,9 @@ class TableRegistry:
         self.pages: dict[str, PageTables] = {}
         self._current = PageTables()  # Markdown rendered outside a page lands here
         self.numbers: dict[str, dict[int, int]] = {}  # page -> {index on the page: number}
+        # In every placeholder of this build's tables: text written on a page, in a cell or in a
+        # .bib entry cannot know it, so it can never be read as one.
+        self.token = secrets.token_hex(8)
 
     def start_page(self, src_uri: str, markdown: str, *, shown: str = "") -> None:
         self._current = self.pages[src_uri] = PageTables(markdown=markdown, shown=shown or src_uri)
@@ -117,7 +121,7 @@ class TableRegistry:
             return html
         from bibcite.tables import table
 
-        return table.fill(html, numbers, lambda n: href(download_path(n)))
+        return table.fill(html, self.token, numbers, lambda n: href(download_path(n)))
 
     def downloads(self, catalog: Callable[[], table.Catalog]) -> list[tuple[str, str]]:
         """(site path, CSV text) of every table; `catalog()` is asked for only if there is one."""

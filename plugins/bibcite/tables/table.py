@@ -11,18 +11,18 @@ import csv
 import difflib
 import io
 import re
+import reprlib
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Protocol
 
-import markdown
 from markdown.util import AtomicString
 
 from bibcite.citations.extension import BRACKETED_RE, NARRATIVE_RE
 from bibcite.citations.syntax import CitationGroup, narrative, parse_bracketed
 from bibcite.problems import Problem
+from bibcite.tables.cells import CellMarkdown, hide_braces
 
 if TYPE_CHECKING:
     from bibcite.styles.formatter import ReferenceFormatter
@@ -36,6 +36,23 @@ OPTION_NAMES = ("data", "columns", "order", "first_column", "missing", "legend",
 
 # Where a citation can sit in a cell: the same patterns as in the page's text.
 _CITATION = re.compile(f"{BRACKETED_RE}|{NARRATIVE_RE}")
+
+
+# What a message echoes of the author's input is bounded: a YAML alias bomb in the block's
+# options, or a long first line, would otherwise make a warning of megabytes.
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxstring = 1, 4, 4, 60
+_BRIEF = 60
+
+
+def shown(value: object) -> str:
+    """A value of the block's options as a message shows it: its repr, bounded."""
+    return _SHOWN.repr(value)
+
+
+def brief(text: str) -> str:
+    """Text of a data file as a message shows it: at most 60 characters."""
+    return text if len(text) <= _BRIEF else text[: _BRIEF - 1] + "…"
 
 
 # --- the data file --------------------------------------------------------------------------
@@ -99,7 +116,7 @@ def parse_csv(text: str, shown: str) -> tuple[DataFile | None, list[Problem]]:
                 "table_data_error",
                 shown,
                 header_line,
-                f"the first column of the header is '{first}', not '{KEY_COLUMN}'",
+                f"the first column of the header is '{brief(first)}', not '{KEY_COLUMN}'",
                 "start the header with 'key' and give each row's citation key in that column",
             )
         ]
@@ -225,7 +242,9 @@ def parse_spec(
             continue
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             problem(
-                f"the option '{name}' must be text, not {value!r}", f"write '{name}: <text>'", name
+                f"the option '{name}' must be text, not {shown(value)}",
+                f"write '{name}: <text>'",
+                name,
             )
         else:
             texts[name] = str(value).strip()
@@ -272,7 +291,7 @@ def _columns(value: object, problem: Callable[..., None]) -> tuple[Column, ...] 
         ]
     else:
         problem(
-            f"the option 'columns' must be a mapping or a list, not {value!r}",
+            f"the option 'columns' must be a mapping or a list, not {shown(value)}",
             "write 'columns:' and under it one '<name in the file>: <label>' a line",
             "columns",
         )
@@ -281,7 +300,7 @@ def _columns(value: object, problem: Callable[..., None]) -> tuple[Column, ...] 
     for name, label in items:
         if not isinstance(name, str | int | float) or not isinstance(label, str | int | float):
             problem(
-                f"the column {name!r}: {label!r} is not a name and a label",
+                f"the column {shown(name)}: {shown(label)} is not a name and a label",
                 "write '<name in the file>: <label>'",
                 "columns",
             )
@@ -485,16 +504,14 @@ def _unknown_cell_key(shown: str, line: int, key: str, catalog: Catalog) -> Prob
 # --- rendering for the page --------------------------------------------------------------------
 
 NUMBER_TAG = "bibcite-table-number"
-_PENDING = "bibcite-table-pending-{}"  # ids until the table's site-wide number is known
-_CSV_HREF = "bibcite:table-csv/{}"  # a scheme, so MkDocs leaves the link alone until it is filled
-_FILL_RE = re.compile(
-    rf'<{NUMBER_TAG} data-n="(\d+)"></{NUMBER_TAG}>'
-    r"|bibcite-table-pending-(\d+)|bibcite:table-csv/(\d+)"
-)
+# Until the table's site-wide number is known: its ids and its CSV link hold the build's random
+# token (see TableRegistry), so no text of a page, a cell or a .bib entry can pass for one.
+_PENDING = "bibcite-table-{}-{}"
+_CSV_HREF = "bibcite:table-csv/{}/{}"  # a scheme, so MkDocs leaves the link alone until filled
 
 
-def pending_id(index: int) -> str:
-    return _PENDING.format(index)
+def pending_id(token: str, index: int) -> str:
+    return _PENDING.format(token, index)
 
 
 def table_id(number: int) -> str:
@@ -505,23 +522,19 @@ def csv_name(number: int) -> str:
     return f"{table_id(number)}.csv"
 
 
-# A data file is data: its cells keep Markdown (emphasis, citations) but not raw HTML. "<" is
-# written as Markdown's own escape placeholder (STX code ETX), which no inline HTML pattern
-# matches and the `unescape` tree processor turns back into "<" (serialised as "&lt;").
-_ESCAPED_LT = "\x02" + str(ord("<")) + "\x03"
-
-
-def no_raw_html(text: str) -> str:
-    """Cell text with every `<` shown as written, never read as the start of an HTML tag."""
-    return text.replace("<", _ESCAPED_LT)
-
-
-def element(table: Table, index: int, cite: Callable[[str], etree.Element]) -> etree.Element:
+def element(
+    table: Table,
+    token: str,
+    index: int,
+    cells: CellMarkdown,
+    cite: Callable[[str], etree.Element],
+) -> etree.Element:
     """The table as an element tree, with placeholders for the number (filled by `fill`).
 
-    Cell and caption text stay Markdown (the page's inline processors render them, citations
-    included); labels from the bibliography are atomic, never parsed as Markdown."""
-    spec, token = table.spec, pending_id(index)
+    Cells are rendered by `cells` (their own allow-listed Markdown, citations as the page's
+    placeholders); caption and notes are the page author's Markdown, rendered by the page;
+    labels from the bibliography are atomic, never parsed as Markdown."""
+    spec, pending = table.spec, pending_id(token, index)
     root = etree.Element("div", {"class": "bibcite-table"})
     scroll = etree.SubElement(
         root,
@@ -530,14 +543,14 @@ def element(table: Table, index: int, cite: Callable[[str], etree.Element]) -> e
             "class": "bibcite-table-scroll",
             "role": "region",
             "tabindex": "0",
-            "aria-labelledby": f"{token}-caption",
+            "aria-labelledby": f"{pending}-caption",
         },
     )
-    html_table = etree.SubElement(scroll, "table", {"id": token, "class": "bibcite-table-table"})
-    caption = etree.SubElement(html_table, "caption", {"id": f"{token}-caption"})
+    html_table = etree.SubElement(scroll, "table", {"id": pending, "class": "bibcite-table-table"})
+    caption = etree.SubElement(html_table, "caption", {"id": f"{pending}-caption"})
     number = etree.SubElement(caption, "span", {"class": "bibcite-table-label"})
     number.text = AtomicString("Table ")
-    placeholder = etree.SubElement(number, NUMBER_TAG, {"data-n": str(index)})
+    placeholder = etree.SubElement(number, NUMBER_TAG, {"data-n": f"{token}-{index}"})
     placeholder.text, placeholder.tail = "", AtomicString(".")
     number.tail = " " + spec.caption if spec.caption else ""
 
@@ -554,9 +567,10 @@ def element(table: Table, index: int, cite: Callable[[str], etree.Element]) -> e
         th = etree.SubElement(tr, "th", {"scope": "row", "data-sort": row.label})
         if row.key is None:
             unknown = etree.SubElement(th, "span", {"class": "bibcite-unknown"})
-            unknown.text = AtomicString(f"?{row.written_key}" if row.written_key else "? (no key)")
+            shown = f"?{row.written_key}" if row.written_key else "? (no key)"
+            unknown.text = AtomicString(hide_braces(shown))
         else:
-            th.text = AtomicString(row.label + " ")
+            th.text = AtomicString(hide_braces(row.label + " "))
             th.append(cite(row.key))
         for cell in row.cells:
             td = etree.SubElement(tr, "td")
@@ -564,7 +578,7 @@ def element(table: Table, index: int, cite: Callable[[str], etree.Element]) -> e
                 td.set("class", "bibcite-not-reported")
                 td.text = AtomicString(spec.missing)
             else:
-                td.text = no_raw_html(cell.text)
+                cells.fill(td, cell.text)
     if not table.rows:
         tr = etree.SubElement(body, "tr")
         td = etree.SubElement(tr, "td", {"colspan": str(len(table.columns) + 1)})
@@ -579,7 +593,11 @@ def element(table: Table, index: int, cite: Callable[[str], etree.Element]) -> e
         link = etree.SubElement(
             download,
             "a",
-            {"href": _CSV_HREF.format(index), "download": f"{token}.csv", "type": "text/csv"},
+            {
+                "href": _CSV_HREF.format(token, index),
+                "download": f"{pending}.csv",
+                "type": "text/csv",
+            },
         )
         link.text = AtomicString(spec.download)
     return root
@@ -590,69 +608,71 @@ def _sorted_by(spec: TableSpec, name: str, position: int) -> bool:
     return order == name if position else order.lower() in ("label", KEY_COLUMN)
 
 
-def fill(html: str, numbers: Mapping[int, int], href: Callable[[int], str]) -> str:
+def fill(html: str, token: str, numbers: Mapping[int, int], href: Callable[[int], str]) -> str:
     """Put each table's site-wide number (by its index on the page) into its caption and ids, and
-    the link to its CSV file."""
+    the link to its CSV file. Only the placeholders of this build's `token` are read; an index
+    with no number is left as it is."""
+    token = re.escape(token)
+    pattern = re.compile(
+        rf'<{NUMBER_TAG} data-n="{token}-(\d+)"></{NUMBER_TAG}>'
+        rf"|bibcite-table-{token}-(\d+)|bibcite:table-csv/{token}/(\d+)"
+    )
 
     def replace(match: re.Match[str]) -> str:
+        index = next(int(group) for group in match.groups() if group is not None)
+        number = numbers.get(index)
+        if number is None:
+            return match[0]
         if match[1] is not None:
-            return str(numbers[int(match[1])])
-        if match[2] is not None:
-            return table_id(numbers[int(match[2])])
-        return href(numbers[int(match[3])])
+            return str(number)
+        return table_id(number) if match[2] is not None else href(number)
 
-    return _FILL_RE.sub(replace, html)
+    return pattern.sub(replace, html)
 
 
 # --- rendering for the download --------------------------------------------------------------
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: str) -> str:
+    """A CSV value a spreadsheet shows as text: one that could start a formula gets a leading
+    single quote, as OWASP advises."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
 
 def to_csv(table: Table, catalog: Catalog) -> str:
-    """The table as shown (default order, Markdown rendered to text), each citation expanded to
-    its full reference, and the row's own reference in a last column. It starts with a byte-order
-    mark, so that spreadsheets (Excel) read it as UTF-8 rather than the system's code page."""
+    """The table as shown (default order, each cell's text as the page shows it), each citation
+    expanded to its full reference, and the row's own reference in a last column; a value that
+    a spreadsheet would read as a formula is neutralised. It starts with a byte-order mark, so
+    that spreadsheets (Excel) read it as UTF-8 rather than the system's code page."""
     out = io.StringIO(newline="")
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([table.spec.first_column, *(c.label for c in table.columns), "Reference"])
-    renderer = _TextRenderer(catalog)
+
+    def write(values: list[str]) -> None:
+        writer.writerow([neutralised(value) for value in values])
+
+    write([table.spec.first_column, *(c.label for c in table.columns), "Reference"])
+    cells, spec_missing = CellMarkdown(_Expander(catalog)), table.spec.missing
     for row in table.rows:
         reference = catalog.text(row.key) if row.key else ""
-        cells = [
-            table.spec.missing if cell.missing else renderer.text(cell.text) for cell in row.cells
-        ]
-        writer.writerow([row.label if row.key else row.written_key, *cells, reference])
+        texts = [spec_missing if cell.missing else cells.text(cell.text) for cell in row.cells]
+        write([row.label if row.key else row.written_key, *texts, reference])
     return out.getvalue()
 
 
-class _TextRenderer:
-    """Markdown inline text → plain text, citations → '[full reference]'."""
+class _Expander:
+    """Each citation of a cell as its full references: '[Reference a; see Reference b, p. 4]'."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.md = markdown.Markdown()
 
-    def text(self, source: str) -> str:
-        expansions: list[str] = []
-
-        def protect(match: re.Match[str]) -> str:
-            group = _group(match)
-            if group is None:
-                return match[0]
-            expansions.append(self._expand(group))
-            return f"BIBCITEEXPANSION{len(expansions) - 1}X"
-
-        protected = _CITATION.sub(protect, source)
-        root = etree.Element("div")  # inline processing starts at the root's children
-        etree.SubElement(root, "p").text = protected
-        self.md.reset()
-        for name in ("inline", "unescape"):
-            self.md.treeprocessors[name].run(root)
-        html = self.md.serializer(root)
-        for processor in self.md.postprocessors:
-            html = processor.run(html)
-        text = " ".join(_strip_tags(html).split())
-        return re.sub(r"BIBCITEEXPANSION(\d+)X", lambda m: expansions[int(m[1])], text)
+    def tag(self, group: CitationGroup, source: str) -> etree.Element:
+        element = etree.Element("span")
+        element.text = AtomicString(self._expand(group))
+        return element
 
     def _expand(self, group: CitationGroup) -> str:
         parts = []
@@ -668,22 +688,6 @@ class _TextRenderer:
             key = self.catalog.key(group.items[0].key)
             return f"{self.catalog.authors(key)} {inner}" if key else inner
         return inner
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _strip_tags(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
 
 
 class BibCatalog:
