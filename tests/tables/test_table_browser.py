@@ -1,6 +1,7 @@
 """The site's own literature table in Debian's Chromium: its four rows, sorting by click and by
 Enter with aria-sort, the default order without JavaScript, the CSV download, and a 390-px phone
-where the table scrolls inside its own box and nothing is cut off."""
+where the table scrolls inside its own box and nothing is cut off; and a table whose data file
+holds script payloads, which run nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from collections.abc import Iterator
 import pytest
 from browser_support import (
     PHONE,
+    BuiltSite,
+    SiteServer,
     new_context,
 )
 from playwright.sync_api import Browser, Page
@@ -194,5 +197,74 @@ def test_axe_finds_nothing_wrong_with_the_table(
         found = result.response["violations"]
         violations = [(v["id"], [node["target"] for node in v["nodes"]]) for v in found]
         assert violations == []
+    finally:
+        context.close()
+
+
+# --- a table whose data file holds script payloads ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory) -> Iterator[SiteServer]:
+    from conftest import DATA, build_site
+    from hostile_cells import EXTENSIONS, PAGE, csv_text
+
+    bib = {"refs.bib": (DATA / "refs.bib").read_text(encoding="utf-8")}
+    root = tmp_path_factory.mktemp("hostile-browser")
+    result = build_site(
+        root,
+        {"index.md": PAGE, "other.md": "# Other\n"},
+        bib={**bib, "data/hostile.csv": csv_text()},
+        markdown_extensions=EXTENSIONS,
+    )
+    assert result.error is None and result.warnings == []
+    server = SiteServer(BuiltSite(root / "site", result.site.config_file, "/"))
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def test_no_payload_in_a_cell_runs_script_in_chromium(browser: Browser, hostile_server) -> None:
+    from hostile_cells import PAYLOADS
+
+    context = new_context(browser, {"width": 1280, "height": 800})
+    dialogs: list[str] = []
+    try:
+        # Nothing leaves this machine: a click on a link to another host goes nowhere.
+        context.route(
+            "**/*",
+            lambda route: route.continue_()
+            if route.request.url.startswith(hostile_server.base)
+            else route.abort(),
+        )
+        tab = context.new_page()
+        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        tab.goto(hostile_server.url(""))
+        tab.wait_for_load_state("load")
+        for _ in range(30):  # focus everything focusable, as a keyboard user would
+            tab.keyboard.press("Tab")
+        tab.locator("#table-1 td a").evaluate_all("links => links.forEach(a => a.click())")
+        tab.goto(hostile_server.url(""))
+        for cell in tab.locator("#table-1 td").all():
+            cell.hover()
+        assert dialogs == []
+        handlers = tab.evaluate(
+            """() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+                 .filter(a => a.name.toLowerCase().startsWith('on'))
+                 .map(a => `${e.tagName} ${a.name}`))"""
+        )
+        assert handlers == []
+        protocols = tab.evaluate(
+            """() => [...document.querySelectorAll('[href], [src]')].map(e =>
+                 new URL(e.getAttribute('href') ?? e.getAttribute('src'), location).protocol)"""
+        )
+        assert set(protocols) <= {"http:", "https:"}
+        unsafe = tab.locator("#table-1 img, #table-1 [autofocus], #table-1 td [tabindex]")
+        assert unsafe.count() == 0
+        shown = tab.locator("#table-1 tbody tr td:first-of-type").all_inner_texts()
+        assert [" ".join(text.split()) for text in shown[: len(PAYLOADS)]] == [
+            " ".join(text.split()) for _, text in PAYLOADS
+        ]
     finally:
         context.close()
