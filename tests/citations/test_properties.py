@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from mkdocs.utils import get_relative_url
 
 from bibcite.bibliography.load import load
-from bibcite.citations import render
+from bibcite.citations import placeholders, render
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options, PageInfo, ResolvedSite
@@ -92,8 +92,6 @@ def test_the_markdown_extension_never_fails_and_numbers_each_placeholder_once(te
 
 
 def _placeholder_numbers(html: str) -> list[str]:
-    from bibcite.citations import placeholders
-
     return [match[1] for match in placeholders.CITATION_RE.finditer(html)]
 
 
@@ -129,7 +127,7 @@ def test_a_citation_holds_only_its_own_elements(group, known, linked):
         reference=references.__getitem__,
         href=lambda key: f"#{render.ref_id(key)}" if linked else None,
     )
-    html = render.fill_citations('<bibcite-cite data-n="1"></bibcite-cite>', page)
+    html = render.fill_citations(placeholders.citation_html(1), page)
     found = elements(html)
     assert found.found <= CITATION_ELEMENTS
     assert all(href.startswith("#ref-") for href in found.hrefs)

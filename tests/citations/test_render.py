@@ -9,7 +9,7 @@ import hashlib
 import pytest
 from conftest import load_text
 
-from bibcite.citations import render
+from bibcite.citations import placeholders, render
 from bibcite.citations.syntax import CitationGroup, CitationItem
 from bibcite.styles.formatter import Reference, ReferenceFormatter
 
@@ -133,9 +133,7 @@ def test_without_a_target_the_number_is_not_a_link():
 
 def test_fill_citations_replaces_each_placeholder_by_its_group():
     page = view(groups=[cited("b"), cited("a")])
-    html = (
-        '<p><bibcite-cite data-n="2"></bibcite-cite> x <bibcite-cite data-n="1"></bibcite-cite></p>'
-    )
+    html = f"<p>{placeholders.citation_html(2)} x {placeholders.citation_html(1)}</p>"
     assert render.fill_citations(html, page) == (
         f'<p><span class="bibcite-citation" id="cite-2">[{link("a", 1)}]</span> x '
         f'<span class="bibcite-citation" id="cite-1">[{link("b", 2)}]</span></p>'
@@ -145,6 +143,15 @@ def test_fill_citations_replaces_each_placeholder_by_its_group():
 def test_text_that_only_looks_like_a_placeholder_is_left_alone():
     html = "<p>&lt;bibcite-cite data-n=&quot;1&quot;&gt;&lt;/bibcite-cite&gt;</p>"
     assert render.fill_citations(html, view(groups=[cited("a")])) == html
+
+
+def test_raw_html_copying_a_placeholder_is_left_alone():
+    # A page's raw HTML cannot know the process's token: none of these is filled.
+    html = '<bibcite-cite data-n="1"></bibcite-cite><bibcite-references></bibcite-references>'
+    bibliography = '<div class="bibcite-bibliography-placeholder" data-include="all"></div>'
+    assert render.fill_citations(html, view(groups=[cited("a")])) == html
+    assert render.fill_reference_list(html, "<ol/>") == html
+    assert render.fill_bibliography(bibliography, "<ol/>") == bibliography
 
 
 def test_reference_list_in_number_order_with_back_links():
@@ -189,15 +196,12 @@ def test_bibliography_list_lead_and_entries_without_back_links():
 def test_fill_reference_list_and_bibliography_once():
     # The extension puts its list marker last in the page's content: one written earlier (raw
     # HTML in the page) stays as it is, and the page's footer after it is kept.
-    html = (
-        "<nav>…</nav><bibcite-references></bibcite-references>|"
-        "<bibcite-references></bibcite-references><footer>…</footer>"
-    )
+    html = f"<nav>…</nav>{placeholders.LIST}|{placeholders.LIST}<footer>…</footer>"
     assert render.fill_reference_list(html, "<ol/>") == (
-        "<nav>…</nav><bibcite-references></bibcite-references>|<ol/><footer>…</footer>"
+        f"<nav>…</nav>{placeholders.LIST}|<ol/><footer>…</footer>"
     )
     assert render.fill_reference_list("<p>no marker</p>", "<ol/>") == "<p>no marker</p>"
-    marker = '<div class="bibcite-bibliography-placeholder" data-include="all"></div>'
+    marker = placeholders.bibliography("all")
     assert render.fill_bibliography(f"<p>x</p>{marker}", "<ol/>") == "<p>x</p><ol/>"
 
 
@@ -208,7 +212,7 @@ def test_back_link_labels():
 
 
 def test_a_placeholder_without_a_citation_is_left_alone():
-    html = '<bibcite-cite data-n="2"></bibcite-cite><bibcite-cite data-n="0"></bibcite-cite>'
+    html = placeholders.citation_html(2) + placeholders.citation_html(0)
     assert render.fill_citations(html, view(groups=[cited("a")])) == html
 
 

@@ -286,3 +286,17 @@ def test_a_yaml_alias_bomb_gives_short_warnings(site_builder):
         "bibcite: docs/index.md:8: the option 'order' must be text, not [[...], [...], [...], "
         "[...], ...] [table_block_error] — write 'order: <text>'"
     ) in result.warnings
+
+
+def test_raw_html_copying_a_citation_placeholder_is_left_as_written(site_builder):
+    page = (
+        "# P\n\nReal [@solo2001].\n\n"
+        '<bibcite-cite data-n="1"></bibcite-cite>\n\n'
+        '<div class="bibcite-bibliography-placeholder" data-include="all"></div>\n'
+    )
+    result = site_builder("forged-citations", {"index.md": page})
+    assert result.error is None and result.warnings == []
+    html = result.html("index.md")
+    assert html.count('id="cite-1"') == 1  # the one real citation, filled once
+    assert '<p><bibcite-cite data-n="1"></bibcite-cite></p>' in html
+    assert '<div class="bibcite-bibliography-placeholder" data-include="all"></div>' in html

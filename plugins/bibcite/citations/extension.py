@@ -86,7 +86,10 @@ class _ReadingOrderProcessor(Treeprocessor):
         tag = placeholders.CITATION_TAG
         in_links = {id(element) for link in root.iter("a") for element in link.iter(tag)}
         for element in root.iter(tag):  # in document (reading) order
-            group, source = self.extension.pending[element.get("data-n", "")]
+            pending = self.extension.pending.get(element.get("data-n", ""))
+            if pending is None or not placeholders.is_citation(element):
+                continue  # not one of ours: raw HTML that another extension made an element
+            group, source = pending
             if id(element) in in_links:  # a citation cannot sit inside a link: leave the text
                 placeholders.to_text(element, source)
                 continue

@@ -1,23 +1,32 @@
 """The placeholder elements the Markdown extension leaves, and how they are found again.
 
-They are custom elements holding only a number, so nothing an author writes in Markdown turns
-into one by accident, and one regular expression finds them in the rendered page.
+They are custom elements holding only a number and this process's random token, so nothing an
+author writes turns into one, by accident or on purpose (raw HTML in a page cannot know the
+token), and one regular expression finds them in the rendered page.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import xml.etree.ElementTree as etree
 
 CITATION_TAG = "bibcite-cite"
 LIST_TAG = "bibcite-references"
+TOKEN = secrets.token_hex(8)  # never in a finished page: every placeholder is filled or undone
 
-CITATION_RE = re.compile(rf'<{CITATION_TAG} data-n="(\d+)"></{CITATION_TAG}>')
-LIST = f"<{LIST_TAG}></{LIST_TAG}>"
+CITATION_RE = re.compile(
+    rf'<{CITATION_TAG} data-bibcite="{TOKEN}" data-n="(\d+)"></{CITATION_TAG}>'
+)
+LIST = f'<{LIST_TAG} data-bibcite="{TOKEN}"></{LIST_TAG}>'
 # A <div> so that Markdown does not wrap it in a paragraph.
-_BIBLIOGRAPHY = '<div class="bibcite-bibliography-placeholder" data-include="{}"></div>'
+_BIBLIOGRAPHY = (
+    f'<div class="bibcite-bibliography-placeholder" data-bibcite="{TOKEN}" '
+    'data-include="{}"></div>'
+)
 BIBLIOGRAPHY_RE = re.compile(
-    r'<div class="bibcite-bibliography-placeholder" data-include="(all|cited)"></div>'
+    r'<div class="bibcite-bibliography-placeholder" '
+    rf'data-bibcite="{TOKEN}" data-include="(all|cited)"></div>'
 )
 
 # The marker an author puts on the References page: `<!-- bibcite:bibliography -->`, or
@@ -26,9 +35,20 @@ _MARKER_RE = re.compile(r"^\s*<!--\s*bibcite:bibliography(\s+all)?\s*-->\s*$")
 
 
 def citation(tag: str) -> etree.Element:
-    element = etree.Element(CITATION_TAG, {"data-n": tag})
+    element = etree.Element(CITATION_TAG, {"data-bibcite": TOKEN, "data-n": tag})
     element.text = ""  # serialised as an open/close pair, never self-closing
     return element
+
+
+def is_citation(element: etree.Element) -> bool:
+    """Whether an element of the tree is one of these placeholders (not raw HTML made an element
+    by another extension)."""
+    return element.get("data-bibcite") == TOKEN
+
+
+def citation_html(number: int) -> str:
+    """A numbered citation placeholder as the rendered page holds it."""
+    return f'<{CITATION_TAG} data-bibcite="{TOKEN}" data-n="{number}"></{CITATION_TAG}>'
 
 
 def to_text(element: etree.Element, text: str) -> None:
@@ -39,7 +59,7 @@ def to_text(element: etree.Element, text: str) -> None:
 
 
 def reference_list() -> etree.Element:
-    element = etree.Element(LIST_TAG)
+    element = etree.Element(LIST_TAG, {"data-bibcite": TOKEN})
     element.text = ""
     return element
 
