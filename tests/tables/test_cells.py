@@ -11,11 +11,16 @@ import io
 import time
 from urllib.parse import urlsplit
 
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 from hostile_cells import EXTENSIONS, PAGE, PAYLOADS, csv_text
 
+from bibcite.citations.extension import CitationExtension
+from bibcite.tables import table
+from bibcite.tables.block import TableExtension
 from bibcite.tables.cells import safe_url
+from bibcite.tables.registry import TableRegistry
 
 
 def files(**extra: str) -> dict[str, str]:
@@ -44,8 +49,8 @@ def hostile(site_builder):
 
 
 def cells_of(result) -> list:
-    table = BeautifulSoup(result.html("index.md"), "html.parser").find("table")
-    return [tr.find("td") for tr in table.tbody.find_all("tr")]
+    html_table = BeautifulSoup(result.html("index.md"), "html.parser").find("table")
+    return [tr.find("td") for tr in html_table.tbody.find_all("tr")]
 
 
 def test_the_hostile_table_builds_strict_without_a_warning(hostile):
@@ -164,8 +169,8 @@ def test_values_a_spreadsheet_reads_as_formulas_are_neutralised_in_the_csv(formu
 
 
 def test_the_page_shows_each_value_as_written(formulas):
-    table = BeautifulSoup(formulas.html("index.md"), "html.parser").find("table")
-    rows = [[squash(c.get_text()) for c in tr.find_all(["th", "td"])] for tr in table.tbody("tr")]
+    html_table = BeautifulSoup(formulas.html("index.md"), "html.parser").find("table")
+    rows = [[squash(c.get_text()) for c in tr(["th", "td"])] for tr in html_table.tbody("tr")]
     assert rows == [
         ["=cmd|' /C calc'!A0 2001 [1]", '=HYPERLINK("http://evil.example/","Click")'],
         ["Alpha 2001 [2]", "+cmd|' /C calc'!A0"],
@@ -223,10 +228,10 @@ def test_text_that_looks_like_a_table_placeholder_is_left_as_written(site_builde
     assert result.error is None and result.warnings == []
     html = result.html("index.md")
     page = BeautifulSoup(html, "html.parser")
-    table = page.find("table")
-    assert table["id"] == "table-1"
-    assert squash(table.caption.get_text()) == "Table 1. Forged"
-    assert squash(table.tbody.td.get_text()) == " ".join(LOOKALIKES)
+    html_table = page.find("table")
+    assert html_table["id"] == "table-1"
+    assert squash(html_table.caption.get_text()) == "Table 1. Forged"
+    assert squash(html_table.tbody.td.get_text()) == " ".join(LOOKALIKES)
     paragraph = page.find("p")
     assert squash(paragraph.get_text()).startswith("Text: " + ", ".join(LOOKALIKES))
     assert html.count('<bibcite-table-number data-n="7"></bibcite-table-number>') == 1
@@ -300,3 +305,55 @@ def test_raw_html_copying_a_citation_placeholder_is_left_as_written(site_builder
     assert html.count('id="cite-1"') == 1  # the one real citation, filled once
     assert '<p><bibcite-cite data-n="1"></bibcite-cite></p>' in html
     assert '<div class="bibcite-bibliography-placeholder" data-include="all"></div>' in html
+
+
+# --- the cells' Markdown in a bare Markdown instance ----------------------------------------------
+
+
+def test_a_cells_html_in_a_page_with_attribute_lists(tmp_path):
+    class Catalog:
+        def key(self, written):
+            return written if written == "a" else None
+
+        def keys(self):
+            return ["a"]
+
+        def authors(self, key):
+            return "A"
+
+        def year(self, key):
+            return "2000"
+
+        def text(self, key):
+            return "Reference a."
+
+    class Recorder:
+        def record_page(self, groups, *, bibliography):
+            pass
+
+    cell = "*e* `c{d}` [l](https://x.example) [j](javascript:x) ![i](i) <b>b</b> {: onclick=x }"
+    (tmp_path / "t.csv").write_text(f'key,note\na,"{cell}"\n', encoding="utf-8")
+    tables, citations = TableRegistry(), CitationExtension(Recorder(), references_heading=None)
+    md = markdown.Markdown(
+        extensions=[
+            citations,
+            TableExtension(tables, citations, Catalog(), str(tmp_path)),
+            "attr_list",
+        ]
+    )
+    html = md.convert("/// literature-table | T\n    data: t.csv\n///\n")
+    td = BeautifulSoup(html, "html.parser").find("td")
+    assert td.decode_contents() == (
+        '<em>e</em> <code>c{d}</code> <a href="https://x.example">l</a> [j](javascript:x) '
+        "![i](i) &lt;b&gt;b&lt;/b&gt; {: onclick=x }"
+    )
+    assert tables.problems() == []
+
+
+def test_a_long_first_header_cell_is_shown_shortened():
+    data, problems = table.parse_csv("x" * 500 + ",a\nk,1\n", "t.csv")
+    assert data is None
+    assert [p.message for p in problems] == [
+        "the first column of the header is '" + "x" * 59 + "…', not 'key'"
+    ]
+
