@@ -97,9 +97,9 @@ class TableExtension(BlocksExtension):
             return _error(parent, "This literature table names no data file.")
         path = os.path.join(self.base_dir, spec.data)
         shown = table.brief(os.path.normpath(spec.data))
-        data = None
+        data, inside = None, _inside(path, self.base_dir)
         try:
-            if not _inside(path, self.base_dir):
+            if not inside:
                 problems.append(
                     Problem(
                         "table_block_error",
@@ -125,7 +125,7 @@ class TableExtension(BlocksExtension):
             )
         built, more = table.build(spec, data, self.catalog)
         self.tables.report(problems + more)
-        index = self.tables.add(built, path)
+        index = self.tables.add(built, path if inside else None)  # watched under serve
         element = table.element(built, self.tables.token, index, self.cells, self._cite)
         parent.append(element)
         return element
