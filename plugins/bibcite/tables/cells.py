@@ -1,7 +1,8 @@
 """The Markdown of a literature-table cell. A data file is data, often exported from a spreadsheet
 that many people edit, so a cell holds text, citations and a small allow-listed inline Markdown:
-emphasis, code spans, and links to http(s) or relative URLs. Nothing else is read: no raw HTML,
-no image, no attribute list, no entity; a link to any other URL stays text as written.
+emphasis, code spans, and links to http(s) or relative URLs. Nothing else is read: raw HTML,
+images, attribute lists and links to any other URL stay text as written (a character reference
+such as `&amp;` reads as the character, as in any HTML text).
 
 A Markdown instance of its own, with only those inline processors, renders a cell into elements:
 for the page (citations as the page's placeholders, then put into the page's tree as finished
