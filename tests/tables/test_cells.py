@@ -1,8 +1,9 @@
 """What a literature-table cell can hold, in whole test sites built with the site's own Markdown
-extensions (attr_list among them): script payloads stay text; emphasis, code, safe links and
-citations still work; the CSV download holds what the page shows, neutralised for spreadsheets;
-text that looks like a table's placeholder is only text; a data file outside the project and a
-YAML alias bomb in the block's options give short warnings naming the option."""
+extensions (attr_list among them): script payloads stay text, and a link shown as text is a
+warning; emphasis, code, safe links and citations still work; the CSV download holds what the
+page shows, neutralised for spreadsheets; text that looks like a placeholder is only text; a
+data file outside the project and a YAML alias bomb in the block's options give short warnings
+naming the option."""
 
 from __future__ import annotations
 
@@ -53,9 +54,23 @@ def cells_of(result) -> list:
     return [tr.find("td") for tr in html_table.tbody.find_all("tr")]
 
 
-def test_the_hostile_table_builds_strict_without_a_warning(hostile):
-    assert hostile.error is None
-    assert hostile.warnings == []
+def test_each_link_shown_as_text_is_a_warning_naming_its_line_and_fails_strict(hostile):
+    refused = [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(2)",
+        "javascript&colon;alert(3)",
+        "java&#115;cript:alert(4)",
+        "data:text/html,<script>alert(5)</script>",
+        "java&#9;script:alert(6)",
+        "vbscript:msgbox(7)",
+    ]
+    assert hostile.warnings == [
+        f"bibcite: data/hostile.csv:{line}: a cell links to '{url}', so the link is shown as "
+        "text [table_cell_error] — a cell may link only to an http(s) or a relative URL: fix the "
+        "link's URL"
+        for line, url in enumerate(refused, start=2)
+    ]
+    assert hostile.error is not None
 
 
 @pytest.mark.parametrize(("written", "shown"), PAYLOADS, ids=[w for w, _ in PAYLOADS])

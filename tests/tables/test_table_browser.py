@@ -216,8 +216,9 @@ def hostile_server(tmp_path_factory) -> Iterator[SiteServer]:
         {"index.md": PAGE, "other.md": "# Other\n"},
         bib={**bib, "data/hostile.csv": csv_text()},
         markdown_extensions=EXTENSIONS,
+        strict=False,
     )
-    assert result.error is None and result.warnings == []
+    assert len(result.warnings) == 7  # the links shown as text (test_cells.py)
     server = SiteServer(BuiltSite(root / "site", result.site.config_file, "/"))
     try:
         yield server

@@ -126,7 +126,8 @@ class TableExtension(BlocksExtension):
         built, more = table.build(spec, data, self.catalog)
         self.tables.report(problems + more)
         index = self.tables.add(built, path if inside else None)  # watched under serve
-        element = table.element(built, self.tables.token, index, self.cells, self._cite)
+        element, more = table.element(built, self.tables.token, index, self.cells, self._cite)
+        self.tables.report(more)
         parent.append(element)
         return element
 

@@ -62,22 +62,32 @@ def safe_url(url: str) -> bool:
 
 
 class _Link(LinkInlineProcessor):
-    """`[text](url)` for a safe URL only; image syntax (`![alt](src)`) is text: a cell shows
-    no images."""
+    """`[text](url)` for a safe URL only (others are noted in `refused`); image syntax
+    (`![alt](src)`) is text: a cell shows no images."""
+
+    def __init__(self, pattern: str, md: markdown.Markdown, refused: list[str]) -> None:
+        super().__init__(pattern, md)
+        self.refused = refused
 
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Markdown's API)
         if data[: m.start(0)].endswith("!"):
             return None, None, None
         element, start, end = super().handleMatch(m, data)
-        if element is None or not safe_url(element.get("href", "")):
+        if element is not None and not safe_url(element.get("href", "")):
+            self.refused.append(element.get("href", ""))
             return None, None, None
         return element, start, end
 
 
 class _Autolink(AutolinkInlineProcessor):
+    def __init__(self, pattern: str, md: markdown.Markdown, refused: list[str]) -> None:
+        super().__init__(pattern, md)
+        self.refused = refused
+
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802
         element, start, end = super().handleMatch(m, data)
         if not safe_url(element.get("href", "")):
+            self.refused.append(element.get("href", ""))
             return None, None, None
         return element, start, end
 
@@ -94,8 +104,9 @@ class CellMarkdown:
         for name, priority in _KEPT.items():
             if name in default:
                 patterns.register(default[name], name, priority)
-        patterns.register(_Link(LINK_RE, md), "link", 160)
-        patterns.register(_Autolink(AUTOLINK_RE, md), "autolink", 120)
+        self.refused: list[str] = []  # the URLs of the links the last cell could not have
+        patterns.register(_Link(LINK_RE, md, self.refused), "link", 160)
+        patterns.register(_Autolink(AUTOLINK_RE, md, self.refused), "autolink", 120)
         md.inlinePatterns = patterns
         register_citations(md, tagger)
         # The inline tree processor keeps the registry it was made with: made anew over this one.
@@ -107,13 +118,14 @@ class CellMarkdown:
         root = etree.Element("div")  # inline processing starts at the root's children
         paragraph = etree.SubElement(root, "p")
         paragraph.text = text.translate(_PLACEHOLDER_CHARS)
+        self.refused.clear()
         self.md.reset()
         self.md.treeprocessors["inline"].run(root)
         return paragraph
 
-    def fill(self, cell: etree.Element, text: str) -> None:
+    def fill(self, cell: etree.Element, text: str) -> list[str]:
         """Put the rendered cell into `cell`, an element of the page: every text is final
-        (atomic, and with `{` hidden from attribute lists)."""
+        (atomic, and with `{` hidden from attribute lists). The URLs of links shown as text."""
         paragraph = self._inline(text)
         cell.text = paragraph.text
         cell.extend(list(paragraph))
@@ -125,6 +137,7 @@ class CellMarkdown:
             element.text = AtomicString(element.text) if element.text else element.text
             if element is not cell:
                 element.tail = AtomicString(element.tail) if element.tail else element.tail
+        return list(self.refused)
 
     def text(self, text: str) -> str:
         """The cell as a browser shows it, as plain text (citations as the tagger made them)."""

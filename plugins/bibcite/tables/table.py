@@ -528,13 +528,15 @@ def element(
     index: int,
     cells: CellMarkdown,
     cite: Callable[[str], etree.Element],
-) -> etree.Element:
-    """The table as an element tree, with placeholders for the number (filled by `fill`).
+) -> tuple[etree.Element, list[Problem]]:
+    """The table as an element tree, with placeholders for the number (filled by `fill`), and a
+    problem for each link a cell could not have.
 
     Cells are rendered by `cells` (their own allow-listed Markdown, citations as the page's
     placeholders); caption and notes are the page author's Markdown, rendered by the page;
     labels from the bibliography are atomic, never parsed as Markdown."""
     spec, pending = table.spec, pending_id(token, index)
+    problems: list[Problem] = []
     root = etree.Element("div", {"class": "bibcite-table"})
     scroll = etree.SubElement(
         root,
@@ -578,7 +580,8 @@ def element(
                 td.set("class", "bibcite-not-reported")
                 td.text = AtomicString(spec.missing)
             else:
-                cells.fill(td, cell.text)
+                refused = cells.fill(td, cell.text)
+                problems += [_refused_link(table.data_shown, row.line, url) for url in refused]
     if not table.rows:
         tr = etree.SubElement(body, "tr")
         td = etree.SubElement(tr, "td", {"colspan": str(len(table.columns) + 1)})
@@ -600,7 +603,17 @@ def element(
             },
         )
         link.text = AtomicString(spec.download)
-    return root
+    return root, problems
+
+
+def _refused_link(shown: str, line: int, url: str) -> Problem:
+    return Problem(
+        "table_cell_error",
+        shown,
+        line,
+        f"a cell links to '{brief(' '.join(url.split()))}', so the link is shown as text",
+        "a cell may link only to an http(s) or a relative URL: fix the link's URL",
+    )
 
 
 def _sorted_by(spec: TableSpec, name: str, position: int) -> bool:
