@@ -150,6 +150,7 @@ solo2001,\\@SUM(1)
 solo2001,@SUM(1)
 solo2001,<b>bold</b> and 1 < 2
 solo2001,plain
+solo2001,"  *=1+1*"
 """
 EVIL_BIB = """
 @article{evil2001,
@@ -179,6 +180,7 @@ def test_values_a_spreadsheet_reads_as_formulas_are_neutralised_in_the_csv(formu
         ["Alpha 2001", "'@SUM(1)"],
         ["Alpha 2001", "<b>bold</b> and 1 < 2"],
         ["Alpha 2001", "plain"],
+        ["Alpha 2001", "'=1+1"],  # as the page shows it: emphasis is not text
     ]
     assert rows[1][2].startswith("'=cmd|' /C calc'!A0. A study.")  # the reference, from the .bib
 
@@ -194,13 +196,14 @@ def test_the_page_shows_each_value_as_written(formulas):
         ["Alpha 2001 [2]", "@SUM(1)"],
         ["Alpha 2001 [2]", "<b>bold</b> and 1 < 2"],
         ["Alpha 2001 [2]", "plain"],
+        ["Alpha 2001 [2]", "=1+1"],
     ]
 
 
 def test_an_unescaped_at_sign_is_a_citation_of_an_unknown_key_reported_once(formulas):
     assert formulas.warnings == [
         "bibcite: data/f.csv:6: unknown citation key 'SUM' [key_not_found] — Fix the key, or add "
-        "an entry with this key to the bibliography"
+        "an entry with this key to the bibliography (or write '\\@SUM' to show '@SUM' as it is)"
     ]
 
 
@@ -372,3 +375,22 @@ def test_a_long_first_header_cell_is_shown_shortened():
         "the first column of the header is '" + "x" * 59 + "…', not 'key'"
     ]
 
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("  =1", "'  =1"),
+        ("1 = 1", "1 = 1"),
+        ("a-b", "a-b"),
+        ("", ""),
+    ],
+)
+def test_a_value_that_could_start_a_formula_gets_a_single_quote(value, written):
+    assert table.neutralised(value) == written

@@ -348,7 +348,8 @@ ROW_FIX = (
         f"data/bad.csv:3: unknown citation key 'nosuchkey' [key_not_found] — {KEY_FIX}",
         f"data/bad.csv:4: the row has 2 cells, the header has 3 [table_row_error] — {ROW_FIX}",
         f"data/bad.csv:5: the row has 4 cells, the header has 3 [table_row_error] — {ROW_FIX}",
-        f"data/bad.csv:6: unknown citation key 'nokey2' [key_not_found] — {KEY_FIX}",
+        f"data/bad.csv:6: unknown citation key 'nokey2' [key_not_found] — {KEY_FIX} (or write "
+        "'\\@nokey2' to show '@nokey2' as it is)",
         "docs/index.md:8: cannot read the table's data file 'data/nope.csv': No such file or "
         "directory [table_data_error] — fix the path in the block's 'data' option (relative to "
         "mkdocs.yml)",

@@ -388,7 +388,8 @@ def build(spec: TableSpec, data: DataFile | None, catalog: Catalog) -> tuple[Tab
             text = row.cells[index[column.name]] if column.name in index else ""
             text, unknown = _escape_unknown(text, catalog)
             problems += [
-                _unknown_cell_key(data.shown, row.line, written, catalog) for written in unknown
+                _unknown_cell_key(data.shown, row.line, written, catalog, in_text=True)
+                for written in unknown
             ]
             cells.append(Cell(text, missing=text.strip().lower() == spec.missing.lower()))
         rows.append(TableRow(row.line, row.key, key, label, tuple(cells)))
@@ -489,15 +490,19 @@ def _unknown_row_key(shown: str, row: Row, catalog: Catalog) -> Problem:
     return _unknown_cell_key(shown, row.line, row.key, catalog)
 
 
-def _unknown_cell_key(shown: str, line: int, key: str, catalog: Catalog) -> Problem:
+def _unknown_cell_key(
+    shown: str, line: int, key: str, catalog: Catalog, *, in_text: bool = False
+) -> Problem:
     close = difflib.get_close_matches(key, catalog.keys(), n=3, cutoff=0.6)
     hint = f"did you mean {' or '.join(repr(k) for k in close)}? " if close else ""
+    # In a cell's text, '@' may be meant as itself (a spreadsheet's '@SUM(1)').
+    literal = f" (or write '\\@{key}' to show '@{key}' as it is)" if in_text else ""
     return Problem(
         "key_not_found",
         shown,
         line,
         f"unknown citation key '{key}'",
-        f"{hint}Fix the key, or add an entry with this key to the bibliography",
+        f"{hint}Fix the key, or add an entry with this key to the bibliography{literal}",
     )
 
 
@@ -650,9 +655,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralised(value: str) -> str:
-    """A CSV value a spreadsheet shows as text: one that could start a formula gets a leading
-    single quote, as OWASP advises."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """A CSV value a spreadsheet shows as text: one that could start a formula (after spaces)
+    gets a leading single quote, as OWASP advises."""
+    return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
 
 
 def to_csv(table: Table, catalog: Catalog) -> str:
