@@ -28,8 +28,12 @@ PAYLOADS = [(written, SHOWN.get(written, written)) for written in WRITTEN]
 ALLOWED = "*Improved* with `code`, [a page](other.md), <https://example.org/x> [@duo2002]"
 
 
+# The file's header names the column, and so gives its heading: text too.
+HEADING = "<img src=x onerror=alert(12)> [n](javascript:alert(13)) {: onclick=alert(14) }"
+
+
 def csv_text() -> str:
-    lines = ["key,note"]
+    lines = ['key,"' + HEADING + '"']
     for written, _ in [*PAYLOADS, (ALLOWED, "")]:
         lines.append('solo2001,"' + written.replace('"', '""') + '"')
     return "\n".join(lines) + "\n"

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from hostile_cells import EXTENSIONS, PAGE, PAYLOADS, csv_text
+from hostile_cells import EXTENSIONS, HEADING, PAGE, PAYLOADS, csv_text
 
 from bibcite.citations.extension import CitationExtension
 from bibcite.tables import table
@@ -82,6 +82,15 @@ def test_a_payload_is_shown_as_text_with_no_attribute_and_no_unsafe_link(hostile
         assert [name for name in element.attrs if name != "href"] == [], str(cell)
         if element.name == "a":  # the one safe link, to a fragment
             assert element["href"] == "#top"
+
+
+def test_a_heading_from_the_files_header_is_text(hostile):
+    html_table = BeautifulSoup(hostile.html("index.md"), "html.parser").find("table")
+    heading = html_table.thead.find_all("th")[1]
+    assert heading.get_text() == HEADING
+    assert heading.find_all(True) == []
+    assert list(heading.attrs) == ["scope"]
+    assert download(hostile)[0][1] == HEADING
 
 
 def test_emphasis_code_safe_links_and_citations_still_work(hostile):

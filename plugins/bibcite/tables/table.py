@@ -539,7 +539,7 @@ def element(
 
     Cells are rendered by `cells` (their own allow-listed Markdown, citations as the page's
     placeholders); caption and notes are the page author's Markdown, rendered by the page;
-    labels from the bibliography are atomic, never parsed as Markdown."""
+    headings and labels from the bibliography are atomic, never parsed as Markdown."""
     spec, pending = table.spec, pending_id(token, index)
     problems: list[Problem] = []
     root = etree.Element("div", {"class": "bibcite-table"})
@@ -567,7 +567,9 @@ def element(
         name = KEY_COLUMN if position == 0 else table.columns[position - 1].name
         if _sorted_by(spec, name, position):
             th.set("aria-sort", "descending" if spec.descending else "ascending")
-        th.text = label
+        # Text as written, never Markdown: a heading of the file's header is data, and every
+        # heading becomes a sort button (which can hold no link).
+        th.text = AtomicString(hide_braces(label))
     body = etree.SubElement(html_table, "tbody")
     for row in table.rows:
         tr = etree.SubElement(body, "tr")
