@@ -8,6 +8,7 @@ rendering context, and the extension does nothing."""
 from __future__ import annotations
 
 import os
+import sys
 import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,12 @@ class _Process:
         self.site: Site | None = None
         self.warned: set[str] = set()
 
+    def warn_once(self, message: str) -> None:
+        message = message.removeprefix("bibcite: ")  # the logger says it
+        if message not in self.warned:
+            self.warned.add(message)
+            log.warning("%s", message)
+
     def site_for(self, config, raw: dict) -> Site:
         project = project_of(config)
         try:
@@ -49,23 +56,30 @@ class _Process:
         except OptionsError as error:
             raise OptionsError(f"bibcite.zensical: {error}") from None
         for message in unknown:
-            if message not in self.warned:
-                self.warned.add(message)
-                log.warning("bibcite.zensical: %s", message)
+            self.warn_once(message)
         if self.site is not None and self.site.current(project, options):
             return self.site
         self.site = Site(project, options, self.cache)
         warnings = self.site.report()
         if options.strict and warnings:
-            self.site = None  # the next page tries again, and fails again
-            raise StrictError(
-                f"bibcite: {warnings} warning{'s' if warnings != 1 else ''} with strict: true "
+            message = (
+                f"{warnings} warning{'s' if warnings != 1 else ''} with strict: true "
                 f"(listed above); fix {'them' if warnings != 1 else 'it'}, or set strict: false"
             )
+            if _serving():  # an exception would end the server: render, and say so
+                self.warn_once(f"{message} (zensical serve goes on; a build would fail)")
+            else:
+                self.site = None  # the next page tries again, and fails again
+                raise StrictError(f"bibcite: {message}")
         return self.site
 
 
 _PROCESS = _Process()
+
+
+def _serving() -> bool:
+    """Whether this is `zensical serve`, which Zensical does not tell its extensions."""
+    return sys.argv[1:2] == ["serve"]
 
 
 class _TreeDone(Treeprocessor):
@@ -137,7 +151,15 @@ class BibciteExtension(Extension):
         config = getattr(context, "config", None)
         if not isinstance(config, dict) or "root_dir" not in config:
             return
-        site = _PROCESS.site_for(config, self.options)
+        try:
+            site = _PROCESS.site_for(config, self.options)
+        except (OptionsError, OSError) as error:
+            if not _serving():
+                raise
+            # An exception would end `zensical serve`: say it, leave the page as written, and
+            # try again on the next page rendered.
+            _PROCESS.warn_once(f"{error} (zensical serve goes on; a build would fail)")
+            return
         if not site.options.enabled:
             return
         page = _Page(site, context.page.path)

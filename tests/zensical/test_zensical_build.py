@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -226,3 +229,55 @@ def test_a_bad_option_fails_with_its_message(tmp_path):
         f"bibcite.zensical: option 'bibliography': The path '{tmp_path / 'nope.bib'}' isn't an "
         "existing file." in built.stderr
     )
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def _until(predicate, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            found = predicate()
+        except OSError:
+            found = None
+        if found:
+            return found
+        time.sleep(0.3)
+    return None
+
+
+def test_serve_survives_a_failing_strict_build_and_recovers(tmp_path):
+    config = SMALL["mkdocs.yml"].replace(
+        "bibliography: refs.bib", "bibliography: refs.bib\n      strict: true"
+    )
+    _write(tmp_path, {**SMALL, "mkdocs.yml": config, "docs/one.md": "# One\n\n[@nope]\n"})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    program = Path(sys.executable).parent / "zensical"
+    log = open(tmp_path / "serve.log", "w+")  # noqa: SIM115  (read after the server ends)
+    server = subprocess.Popen(
+        [str(program), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=tmp_path, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/one/"
+        assert _until(lambda: ">?nope<" in _get(url)), "serve did not answer"
+        (tmp_path / "docs" / "one.md").write_text("# One\n\nFirst [@a].\n", encoding="utf-8")
+        later = time.time() + 5
+        os.utime(tmp_path / "docs" / "one.md", (later, later))
+        assert _until(lambda: 'href="#ref-a"' in _get(url)), "serve did not recover"
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.seek(0)
+        output = log.read()
+        log.close()
+    assert "bibcite: 1 warning with strict: true" in output
+    assert "zensical serve goes on; a build would fail" in output
+    assert output.count("unknown citation key 'nope'") == 1
+    assert "Traceback" not in output
