@@ -215,6 +215,10 @@ class BibciteConfig(base.Config):
     """The work the site publishes: `cite_this: key`, or a mapping with `key`, `page`, `heading`,
     `schema_type`, `publication_type` and `about`."""
 
+    strict = c.Type(bool, default=False)
+    """Fail the build on any bibcite warning. `mkdocs build --strict` does this for every
+    warning; the option is for Zensical, whose `--strict` does not count warnings."""
+
     downloads = c.Type(bool, default=True)
     """Write the bibliography (and the cited work) as .bib and .ris files into the site, linked
     where a page holds `<!-- bibcite:downloads -->` and in the 'Cite this' block."""

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from bibcite.mkdocs.config import BibciteConfig
 
+ZENSICAL_EXTENSION = "bibcite.zensical"
 _ORIGIN = {
     "memory": "up to date (reused)",
     "disk": "up to date (read from the cache on disk)",
@@ -67,6 +68,7 @@ class Session:
         self.dirty = False
         self.serving = False
         self.last_good: Bibliography | None = None  # under serve, while a .bib file is broken
+        self.strict = False  # the option: any warning fails the build
 
     def start(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -85,8 +87,10 @@ class Session:
         heading = options.references_heading if options.per_page_references else None
         citations = CitationExtension(self.registry, references_heading=heading)
         self.table_blocks = LiteratureTables(self.tables, citations, self.formatter, base_dir)
+        _drop_zensical_entry(config)
         config.markdown_extensions.append(citations)
         config.markdown_extensions.append(self.table_blocks)
+        self.strict = options.strict
         assets.link(config)
 
     def _bibliography(self, options: BibciteConfig, base_dir: str) -> Bibliography:
@@ -245,12 +249,27 @@ class Session:
         write_csv(self.tables.downloads(self.table_blocks.catalog), config.site_dir)
         if self.publisher is not None:  # .bib and .ris downloads
             write_files(self.publisher.files(self.disk), config.site_dir)
+        warnings = take_warning_count()
         if self.site is not None:  # one line per build; the details are at debug level
-            log.info(diagnostics.summary(self.site, self.never_cited, take_warning_count()))
+            log.info(diagnostics.summary(self.site, self.never_cited, warnings))
+        if self.strict and warnings:
+            raise PluginError(
+                f"bibcite: {warnings} warning{'s' if warnings != 1 else ''} with strict: true; "
+                "fix them, or set strict: false"
+            )
 
     def watched(self, options: BibciteConfig) -> list[str]:
         """The files outside docs/ that a serve rebuild must follow."""
         return [*options.bibliography, *self.tables.data_files()]
+
+
+def _drop_zensical_entry(config: MkDocsConfig) -> None:
+    """The plugin does the work under MkDocs: the Zensical extension listed for the other host
+    (`bibcite.zensical` under markdown_extensions) is taken out, so nothing runs twice."""
+    names = config.markdown_extensions
+    if ZENSICAL_EXTENSION in names:
+        names.remove(ZENSICAL_EXTENSION)
+        config.mdx_configs.pop(ZENSICAL_EXTENSION, None)
 
 
 def _cache_dir(options: BibciteConfig, base_dir: str) -> str | None:

@@ -1,0 +1,232 @@
+"""The extension's options, read and checked without MkDocs: the MkDocs plugin's options, with
+its messages (tests/zensical/test_options.py holds the two hosts to the same words), and
+`strict`, which Zensical needs since its `--strict` does not count warnings."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DEFAULT_STYLE = "vancouver"
+
+
+class OptionsError(Exception):
+    """A bad option: the message names the option and the fix."""
+
+
+@dataclass(frozen=True)
+class CiteThis:
+    key: str | None = None
+    page: str = "index.md"
+    heading: str = "Cite this report"
+    schema_type: str = "ScholarlyArticle"
+    publication_type: str = ""
+    about: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Options:
+    bibliography: tuple[str, ...]  # absolute paths
+    enabled: bool = True
+    encoding: str = "utf-8"
+    style: str = DEFAULT_STYLE
+    max_authors: int = 6
+    truncate_authors: int = 3
+    numbering: str = "site"
+    references_heading: str = "References"
+    per_page_references: bool = True
+    cite_this: CiteThis = field(default_factory=CiteThis)
+    downloads: bool = True
+    cache: bool = True
+    cache_dir: str | None = None
+    strict: bool = False
+
+
+_BOOLEANS = ("enabled", "per_page_references", "downloads", "cache", "strict")
+_STRINGS = ("references_heading",)
+_KNOWN = {
+    *_BOOLEANS,
+    *_STRINGS,
+    "bibliography",
+    "encoding",
+    "style",
+    "max_authors",
+    "truncate_authors",
+    "numbering",
+    "cite_this",
+    "cache_dir",
+}
+_CITE_THIS = {"key", "page", "heading", "schema_type", "publication_type", "about"}
+
+
+def read(raw: Mapping[str, object], *, base_dir: str) -> tuple[Options, list[str]]:
+    """The options, and a warning for each unknown one; a bad value raises OptionsError.
+    Paths are relative to `base_dir`, the folder of mkdocs.yml."""
+    unknown = [
+        f"option '{name}': Unrecognised configuration name: {name}"
+        for name in raw
+        if name not in _KNOWN
+    ]
+    values: dict[str, object] = {}
+    for name in _BOOLEANS:
+        if name in raw:
+            values[name] = _typed(name, raw[name], bool)
+    for name in _STRINGS:
+        if name in raw:
+            values[name] = _typed(name, raw[name], str)
+    if raw.get("cache_dir") is not None:
+        values["cache_dir"] = _typed("cache_dir", raw["cache_dir"], str)
+    values["bibliography"] = _bibliography(raw.get("bibliography"), base_dir)
+    if "encoding" in raw:
+        values["encoding"] = _option("encoding", _encoding, raw["encoding"])
+    if "style" in raw:
+        values["style"] = _option("style", _style, raw["style"])
+    for name in ("max_authors", "truncate_authors"):
+        if name in raw:
+            values[name] = _option(name, _author_count, raw[name])
+    if "numbering" in raw:
+        values["numbering"] = _option("numbering", _numbering, raw["numbering"])
+    if "cite_this" in raw:
+        values["cite_this"] = _option("cite_this", _cite_this, raw["cite_this"])
+    options = Options(**values)  # type: ignore[arg-type]
+    if options.truncate_authors > options.max_authors:
+        raise OptionsError(
+            f"option 'truncate_authors': truncate_authors ({options.truncate_authors}) must not "
+            f"exceed max_authors ({options.max_authors}): lists longer than max_authors are cut "
+            "to truncate_authors names and 'et al.'. Lower truncate_authors or raise max_authors."
+        )
+    return options, unknown
+
+
+def _option(name: str, check, value: object):
+    try:
+        return check(value)
+    except ValueError as error:
+        raise OptionsError(f"option '{name}': {error}") from None
+
+
+def _typed(name: str, value: object, kind: type):
+    if not isinstance(value, kind):
+        raise OptionsError(f"option '{name}': Expected type: {kind} but received: {type(value)}")
+    return value
+
+
+def _bibliography(value: object, base_dir: str) -> tuple[str, ...]:
+    name = "option 'bibliography'"
+    if value is None:
+        raise OptionsError(
+            f"{name}: Required: the .bib file or files, relative to mkdocs.yml, "
+            "e.g. 'bibliography: bibliography/references.bib'."
+        )
+    paths = [value] if isinstance(value, str) else value
+    if not isinstance(paths, list):
+        raise OptionsError(f"{name}: Expected a list of items, but a {type(value)} was given.")
+    if paths == []:
+        raise OptionsError(
+            f"{name}: Name at least one .bib file, e.g. 'bibliography/references.bib'."
+        )
+    found = []
+    for path in paths:
+        if not isinstance(path, str):
+            raise OptionsError(f"{name}: Expected a path, got {path!r}.")
+        full = os.path.abspath(os.path.join(base_dir, path))
+        if not os.path.isfile(full):
+            raise OptionsError(f"{name}: The path '{full}' isn't an existing file.")
+        found.append(full)
+    twice = sorted({path for path in found if found.count(path) > 1})
+    if twice:
+        raise OptionsError(f"{name}: The file '{twice[0]}' is listed twice; list each file once.")
+    return tuple(found)
+
+
+def _encoding(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"Expected type: {str} but received: {type(value)}")
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise ValueError(
+            f"Unknown encoding '{value}'. Use a Python codec name such as utf-8 or latin-1."
+        ) from None
+    return value
+
+
+def _style(value: object) -> str:
+    from pybtex.plugin import PluginNotFound, enumerate_plugin_names
+
+    from bibcite.styles.formatter import style_class
+
+    if not isinstance(value, str):
+        raise ValueError(f"Expected type: {str} but received: {type(value)}")
+    try:
+        style_class(value)
+    except PluginNotFound:
+        installed = ", ".join(sorted(enumerate_plugin_names("pybtex.style.formatting")))
+        raise ValueError(
+            f"Unknown pybtex style '{value}'. Installed styles: {installed}."
+        ) from None
+    return value
+
+
+def _author_count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool):
+            raise ValueError(f"Expected a whole number of authors, got {value!r}.")
+        raise ValueError(f"Expected type: {int} but received: {type(value)}")
+    if value < 1:
+        raise ValueError(f"Expected a number of authors of at least 1, got {value}.")
+    return value
+
+
+def _numbering(value: object) -> str:
+    if value not in ("site", "page"):
+        raise ValueError(f"Expected one of: ('site', 'page') but received: {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def _cite_this(value: object) -> CiteThis:
+    if isinstance(value, str):
+        value = {"key": value}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"Expected a mapping or a key, got {value!r}.")
+    unknown = sorted(set(value) - _CITE_THIS)
+    if unknown:
+        raise ValueError(f"Unrecognised configuration name: {unknown[0]}")
+    strings = {}
+    for name in ("key", "page", "heading", "schema_type", "publication_type"):
+        if value.get(name) is not None and not isinstance(value[name], str):
+            raise ValueError(
+                f"Sub-option '{name}': Expected type: {str} but received: {type(value[name])}"
+            )
+        if name in value and (name != "key" or value[name] is not None):
+            strings[name] = value[name]
+    try:
+        about = _subjects(value.get("about", []))
+    except ValueError as error:
+        raise ValueError(f"Sub-option 'about': {error}") from None
+    return CiteThis(about=about, **strings)
+
+
+def _subjects(value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, list):
+        raise ValueError(
+            "Give a list, e.g. [systemic sclerosis] or [{MedicalCondition: systemic sclerosis}]."
+        )
+    subjects = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            subjects.append(("Thing", item.strip()))
+        elif (
+            isinstance(item, dict)
+            and len(item) == 1
+            and all(isinstance(part, str) and part.strip() for part in next(iter(item.items())))
+        ):
+            kind, name = next(iter(item.items()))
+            subjects.append((kind.strip(), name.strip()))
+        else:
+            raise ValueError(
+                f"Each subject is a name or a one-key mapping 'SchemaType: name', not {item!r}."
+            )
+    return tuple(subjects)

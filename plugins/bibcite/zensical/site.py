@@ -1,0 +1,269 @@
+"""The whole site as Zensical builds it, made once per process and again whenever a page, a .bib
+file or a table's data file changes: the bibliography, a pre-pass that parses every page in nav
+order (Zensical renders pages in file order, one at a time, so site-wide numbers need every page
+first), the numbering, and the filling of each page's placeholders.
+
+Links between pages are written relative to the source file (`../references.md#ref-x`), since
+Zensical rewrites relative links in a page's output as if the author had written them."""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import markdown
+
+from bibcite import assets
+from bibcite.bibliography.disk_cache import DiskCache
+from bibcite.bibliography.load import BibliographyCache
+from bibcite.citations.extension import CitationExtension
+from bibcite.citations.registry import CitationRegistry
+from bibcite.citations.site import Options as SiteOptions
+from bibcite.citations.site import PageInfo, ResolvedSite
+from bibcite.problems import Problem, log
+from bibcite.publishing.metadata import About
+from bibcite.publishing.publisher import Publisher, Work, from_site
+from bibcite.styles.formatter import ReferenceFormatter
+from bibcite.tables.extension import LiteratureTables
+from bibcite.tables.registry import TableRegistry
+from bibcite.zensical.options import Options
+
+EXTENSION = "bibcite.zensical"
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+class StrictError(Exception):
+    """`strict: true` and at least one warning: Zensical fails a build only on an exception."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """What Zensical's configuration tells of the site."""
+
+    root: str  # the folder of mkdocs.yml
+    docs_dir: str
+    nav: tuple[tuple[str, str | None], ...]  # (source path, nav title) in reading order
+    extensions: tuple[object, ...]  # the site's other Markdown extensions, as configured
+    extension_configs: Mapping[str, dict]
+
+
+def project_of(config: Mapping) -> Project:
+    root = str(config["root_dir"])
+    docs_dir = os.path.join(root, str(config["docs_dir"]))
+    extensions = tuple(
+        name
+        for name in config["markdown_extensions"]
+        if not (isinstance(name, str) and (name == EXTENSION or name.startswith("zensical.")))
+        and type(name).__module__.split(".")[0] != "zensical"
+    )
+    configs = {
+        name: dict(value) for name, value in config["mdx_configs"].items() if name != EXTENSION
+    }
+    return Project(root, docs_dir, tuple(_nav_pages(config.get("nav") or [])), extensions, configs)
+
+
+def _nav_pages(items: Iterable[Mapping]) -> Iterator[tuple[str, str | None]]:
+    for item in items:
+        url = item.get("url")
+        if url and url.endswith(".md") and "://" not in url:
+            yield url, item.get("title")
+        yield from _nav_pages(item.get("children") or [])
+
+
+class Site:
+    """One build's citations, tables and publishing, made from every page in reading order."""
+
+    def __init__(self, project: Project, options: Options, cache: BibliographyCache) -> None:
+        self.project = project
+        self.options = options
+        self.problems: list[Problem] = []
+        disk = DiskCache(_cache_dir(options, project.root))
+        bibliography, _ = cache.get(
+            options.bibliography, encoding=options.encoding, base_dir=project.root, disk=disk
+        )
+        self.problems += bibliography.problems
+        style_options: dict[str, object] = {}
+        if options.style == "vancouver":
+            style_options = {
+                "max_authors": options.max_authors,
+                "truncate_authors": options.truncate_authors,
+            }
+        self.formatter = ReferenceFormatter(bibliography, options.style, style_options)
+        self.registry = CitationRegistry()
+        self.tables = TableRegistry()
+        self.order = _reading_order(project)
+        titles = dict(project.nav)
+        pages = {}
+        for uri in self.order:
+            text = _read(project, uri)
+            pages[uri] = PageInfo(uri, titles.get(uri) or _title(text, uri))
+            self._parse(uri, text)
+        site_options = SiteOptions(options.numbering, options.per_page_references)
+        self.site = ResolvedSite(
+            self.registry,
+            self.formatter,
+            pages,
+            self.order,
+            site_options,
+            relative_url=_relative_to_source,
+        )
+        self.problems += self.site.problems()
+        self.tables.number(self.order)
+        self.problems += self.tables.problems()
+        work = _work(options)
+        # No downloads: Zensical deletes files an extension writes into the site on its next
+        # cached build, and runs nothing once every page is rendered.
+        self.publisher: Publisher = from_site(
+            self.site, work=work, downloads=False, config_file=_config_file(project)
+        )
+        self.problems += self.publisher.problems()
+        self.data_files = tuple(sorted(self.tables.data_files()))
+        from bibcite.tables.table import BibCatalog
+
+        catalog = BibCatalog(self.formatter)
+        self._csv = dict(self.tables.downloads(lambda: catalog))
+        self.key = _fingerprint(project, options, self.data_files)
+        self.formatter.format_ahead(self.site.numbering.site)
+        self.problems += self.formatter.take_problems()
+        self._assets = (
+            f"<style>{assets.bundle('.css')}</style>\n<script>{assets.bundle('.js')}</script>"
+        )
+
+    def _parse(self, uri: str, text: str) -> None:
+        shown = os.path.relpath(os.path.join(self.project.docs_dir, uri), self.project.root)
+        self.registry.start_page(uri, text, shown=shown)
+        self.tables.start_page(uri, text, shown=shown)
+        md = markdown.Markdown(
+            extensions=[*self.project.extensions, *self.extensions()],
+            extension_configs=self.project.extension_configs,
+        )
+        md.convert(_body(text))
+
+    def extensions(self) -> list[markdown.Extension]:
+        """The extensions that record a page's citations and tables into this site."""
+        heading = self.options.references_heading if self.options.per_page_references else None
+        citations = CitationExtension(self.registry, references_heading=heading)
+        return [
+            citations,
+            LiteratureTables(self.tables, citations, self.formatter, self.project.root),
+        ]
+
+    def fill(self, uri: str, html: str) -> str:
+        """A rendered page with its citations, lists, tables and 'Cite this' written in, and the
+        readers' CSS and JS inline (a file would not survive Zensical's next cached build)."""
+        before = html
+        html = self.site.fill(uri, html)
+        html = self.tables.fill(uri, html, self._download)
+        html = self.publisher.fill(uri, html)
+        html = self.site.fill_citations(uri, html)
+        html = self.site.fill_reference_list(uri, html)
+        return html if html == before else html + "\n" + self._assets
+
+    def _download(self, path: str) -> str:
+        """A table's CSV as a data: URL: Zensical keeps no file that an extension writes."""
+        return "data:text/csv;charset=utf-8," + quote(self._csv.get(path, ""), safe="")
+
+    def fill_heading(self, uri: str, html: str) -> str:
+        """A heading's text for the table of contents: its citations only."""
+        return self.site.fill_citations(uri, self.site.fill(uri, html))
+
+    def report(self) -> int:
+        """Log this build's problems once; the number of warnings among them."""
+        warnings = 0
+        for problem in self.problems:
+            log.log(problem.level, "%s", problem)
+            warnings += problem.level >= logging.WARNING
+        return warnings
+
+    def current(self, project: Project, options: Options) -> bool:
+        return self.project == project and self.key == _fingerprint(
+            project, options, self.data_files
+        )
+
+
+def _reading_order(project: Project) -> list[str]:
+    """The nav's pages, then every other page under docs/ by path, as MkDocs orders them."""
+    found = []
+    for folder, _, names in os.walk(project.docs_dir):
+        for name in names:
+            if name.endswith(".md"):
+                path = os.path.relpath(os.path.join(folder, name), project.docs_dir)
+                found.append(path.replace(os.sep, "/"))
+    in_nav = [uri for uri, _ in project.nav if uri in set(found)]
+    seen = set(in_nav)
+    return in_nav + sorted(uri for uri in found if uri not in seen)
+
+
+def _read(project: Project, uri: str) -> str:
+    with open(os.path.join(project.docs_dir, uri), encoding="utf-8-sig") as stream:
+        return stream.read()
+
+
+def _body(text: str) -> str:
+    """The page without its front matter, as Zensical hands it to Python-Markdown."""
+    match = _FRONT_MATTER.match(text)
+    return text[match.end() :] if match else text
+
+
+def _title(text: str, uri: str) -> str:
+    match = _FRONT_MATTER.match(text)
+    if match:
+        found = re.search(r"^title:[ \t]*['\"]?(.+?)['\"]?[ \t]*$", match[0], re.MULTILINE)
+        if found:
+            return found[1]
+    heading = _HEADING.search(_body(text))
+    if heading:
+        return heading[1]
+    name = posixpath.splitext(posixpath.basename(uri))[0]
+    return name.replace("-", " ").replace("_", " ").capitalize()
+
+
+def _relative_to_source(target: str, source: str) -> str:
+    """`target` (a source path, or a path in the site) as a link from the page `source`."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def _work(options: Options) -> Work | None:
+    cite = options.cite_this
+    if not cite.key:
+        return None
+    about = tuple(About(name, kind) for kind, name in cite.about)
+    return Work(cite.key, cite.page, cite.heading, cite.schema_type, cite.publication_type, about)
+
+
+def _config_file(project: Project) -> str:
+    for name in ("mkdocs.yml", "mkdocs.yaml", "zensical.toml"):
+        if os.path.isfile(os.path.join(project.root, name)):
+            return os.path.join(project.root, name)
+    return ""
+
+
+def _cache_dir(options: Options, root: str) -> str | None:
+    if not options.cache:
+        return None
+    return os.path.join(root, options.cache_dir or os.path.join(".cache", "bibcite"))
+
+
+def _fingerprint(project: Project, options: Options, data_files: Iterable[str]) -> tuple:
+    """What the site was made from: every page, .bib and table data file, by size and
+    modification time, and the options."""
+    files = []
+    for folder, _, names in os.walk(project.docs_dir):
+        for name in names:
+            if name.endswith(".md"):
+                files.append(os.path.join(folder, name))
+    files += [*options.bibliography, *data_files]
+    stats = []
+    for path in sorted(files):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        stats.append((path, stat.st_size, stat.st_mtime_ns))
+    return (options, tuple(stats))

@@ -1,0 +1,86 @@
+"""The Zensical extension takes the MkDocs plugin's options and says the same of a bad one: each
+bad value below is checked by both hosts, and the messages must match word for word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bibcite.mkdocs.plugin import BibcitePlugin
+from bibcite.zensical.options import CiteThis, OptionsError, read
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "mkdocs.yml").write_text("site_name: Test\n")
+    (tmp_path / "a.bib").write_text("")
+    return tmp_path
+
+
+def mkdocs_errors(folder: Path, options: dict) -> list[str]:
+    plugin = BibcitePlugin()
+    errors, _ = plugin.load_config(options, config_file_path=str(folder / "mkdocs.yml"))
+    return [f"option '{key}': {error}" for key, error in errors]
+
+
+BAD = [
+    {},
+    {"bibliography": []},
+    {"bibliography": "nope.bib"},
+    {"bibliography": ["a.bib", "a.bib"]},
+    {"bibliography": "a.bib", "encoding": "klingon-8"},
+    {"bibliography": "a.bib", "style": "apa"},
+    {"bibliography": "a.bib", "max_authors": 0},
+    {"bibliography": "a.bib", "max_authors": True},
+    {"bibliography": "a.bib", "max_authors": "six"},
+    {"bibliography": "a.bib", "truncate_authors": 7},
+    {"bibliography": "a.bib", "numbering": "chapter"},
+    {"bibliography": "a.bib", "per_page_references": "yes"},
+    {"bibliography": "a.bib", "strict": "yes"},
+    {"bibliography": "a.bib", "references_heading": 3},
+    {"bibliography": "a.bib", "cite_this": {"key": "x", "about": "systemic sclerosis"}},
+    {"bibliography": "a.bib", "cite_this": {"key": "x", "page": 3}},
+    {"bibliography": "a.bib", "cite_this": {"key": 3}},
+    {"bibliography": "a.bib", "cite_this": {"key": "x", "about": [{"a": 1, "b": 2}]}},
+]
+
+
+@pytest.mark.parametrize("options", BAD, ids=[repr(options) for options in BAD])
+def test_a_bad_option_reads_the_same_under_both_hosts(folder, options):
+    expected = mkdocs_errors(folder, options)
+    assert len(expected) == 1
+    with pytest.raises(OptionsError) as raised:
+        read(options, base_dir=str(folder))
+    assert str(raised.value) == expected[0]
+
+
+def test_good_options_read_as_mkdocs_reads_them(folder):
+    options = {
+        "bibliography": "a.bib",
+        "numbering": "page",
+        "max_authors": 4,
+        "truncate_authors": 2,
+        "strict": True,
+        "cite_this": {"key": "w", "about": ["a", {"MedicalCondition": "b"}]},
+    }
+    assert mkdocs_errors(folder, options) == []
+    read_options, unknown = read(options, base_dir=str(folder))
+    assert unknown == []
+    assert read_options.bibliography == (str(folder / "a.bib"),)
+    assert (read_options.numbering, read_options.max_authors, read_options.strict) == (
+        "page", 4, True
+    )
+    assert read_options.cite_this == CiteThis(
+        key="w", about=(("Thing", "a"), ("MedicalCondition", "b"))
+    )
+
+
+def test_an_unknown_option_is_a_warning_under_both(folder):
+    plugin = BibcitePlugin()
+    _, warnings = plugin.load_config(
+        {"bibliography": "a.bib", "colour": "red"}, config_file_path=str(folder / "mkdocs.yml")
+    )
+    assert [f"option '{key}': {message}" for key, message in warnings] == read(
+        {"bibliography": "a.bib", "colour": "red"}, base_dir=str(folder)
+    )[1]
