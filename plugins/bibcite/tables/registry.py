@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 # literature table never needs it.
 
 DOWNLOAD_DIR = "downloads"
+# In every table placeholder: text written on a page, in a cell or in a .bib entry cannot know
+# it, so it can never be read as one. One per process, not per registry: a host may fill a page
+# through another registry than the one that parsed it (Zensical's pre-pass).
+_TOKEN = secrets.token_hex(8)
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _HEADER = re.compile(
     r"^[ ]{0,3}/{3,}[ ]*literature-table(?![\w-])[ ]*(?:\|[ ]*(?P<caption>.*?)[ ]*)?$"
@@ -46,9 +50,7 @@ class TableRegistry:
         self.pages: dict[str, PageTables] = {}
         self._current = PageTables()  # Markdown rendered outside a page lands here
         self.numbers: dict[str, dict[int, int]] = {}  # page -> {index on the page: number}
-        # In every placeholder of this build's tables: text written on a page, in a cell or in a
-        # .bib entry cannot know it, so it can never be read as one.
-        self.token = secrets.token_hex(8)
+        self.token = _TOKEN
 
     def start_page(self, src_uri: str, markdown: str, *, shown: str = "") -> None:
         self._current = self.pages[src_uri] = PageTables(markdown=markdown, shown=shown or src_uri)

@@ -509,8 +509,8 @@ def _unknown_cell_key(
 # --- rendering for the page --------------------------------------------------------------------
 
 NUMBER_TAG = "bibcite-table-number"
-# Until the table's site-wide number is known: its ids and its CSV link hold the build's random
-# token (see TableRegistry), so no text of a page, a cell or a .bib entry can pass for one.
+# Until the table's site-wide number is known: its ids and its CSV link hold a random token (see
+# TableRegistry), so no text of a page, a cell or a .bib entry can pass for one.
 _PENDING = "bibcite-table-{}-{}"
 _CSV_HREF = "bibcite:table-csv/{}/{}"  # a scheme, so MkDocs leaves the link alone until filled
 
