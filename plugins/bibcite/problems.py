@@ -25,7 +25,7 @@ log = _Prefixed(logging.getLogger("mkdocs.plugins.bibcite"), {})
 class Problem:
     """An author-facing problem. `category` is one of a fixed vocabulary, e.g. `key_not_found`,
     `bibfile_error`, `duplicate_key`, `duplicate_field`, `undefined_macro`, `missing_field`,
-    `encoding_error`, `style_error`, `duplicate_marker`; from `diagnostics`:
+    `encoding_error`, `macro_too_long`, `style_error`, `duplicate_marker`; from `diagnostics`:
     `duplicate_doi`, `unprotected_capitals`, `never_cited` (debug)."""
 
     category: str

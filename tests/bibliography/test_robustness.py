@@ -391,3 +391,40 @@ def test_each_use_of_an_undefined_macro_is_reported_at_its_own_line(tmp_path):
         "Jjbio",
         "JBio",
     ]
+
+
+# --- @string macros that grow without bound -----------------------------------------------------
+
+
+def test_chained_macro_doublings_stop_at_a_bound_naming_the_macro_at_its_line(tmp_path):
+    """m0 is 32 characters and each m(n) is m(n-1) twice: m15 would pass 1,000,000."""
+    text = (
+        '@string{m0 = "' + "x" * 32 + '"}\n'
+        + "".join(f"@string{{m{n} = m{n - 1} # m{n - 1}}}\n" for n in range(1, 27))
+        + "@article{a, title = m26, journal = {J}, year = 2001}\n"
+    )
+    bibliography = load_text(tmp_path, text)
+    assert [str(problem) for problem in bibliography.problems] == [
+        f"refs.bib:{n + 1}: the @string macro 'm{n - 1}' would make this value longer than "
+        "1,000,000 characters; its name is shown in its place [macro_too_long] — use each macro "
+        "once in a value: a macro that holds another twice doubles it"
+        for n in range(15, 27)
+    ]
+    # m14 in full, then each macro cut short, by name.
+    names = "".join(f"m{n}" for n in range(14, 26))
+    assert bibliography.entries["a"].fields["title"] == "x" * 524_288 + names
+
+
+def test_macros_expanding_past_the_total_bound_are_reported_once(tmp_path):
+    big = "y" * 900_000
+    entries = "".join(
+        f"@article{{e{n},\n  title = big,\n  journal = {{J}}, year = 2001}}\n" for n in range(20)
+    )
+    bibliography = load_text(tmp_path, f'@string{{big = "{big}"}}\n' + entries)
+    assert [str(problem) for problem in bibliography.problems] == [
+        "refs.bib:54: the @string macro 'big' would make the bibliography's macros in all longer "
+        "than 16,000,000 characters; its name is shown in its place [macro_too_long] — use each "
+        "macro once in a value: a macro that holds another twice doubles it"
+    ]
+    titles = [bibliography.entries[f"e{n}"].fields["title"] for n in range(20)]
+    assert titles == [big] * 17 + ["big"] * 3

@@ -15,10 +15,9 @@ from typing import BinaryIO
 import pybtex.errors
 from pybtex.database import BibliographyData, BibliographyDataError, Entry
 from pybtex.database.input.bibtex import LowLevelParser, Parser
-from pybtex.utils import CaseInsensitiveDict
 
 from bibcite.bibliography import scan
-from bibcite.bibliography.errors import Where, problem
+from bibcite.bibliography.errors import KeptMacros, MacroTooLong, Where, problem
 from bibcite.problems import Problem, report
 
 
@@ -49,12 +48,36 @@ class FileChanged(Exception):
     """A .bib file changed after it was read: its places no longer hold."""
 
 
+class _Scanner(LowLevelParser):
+    """pybtex's scanner, with each macro's use bounded by `KeptMacros.fits`."""
+
+    _length = 0  # of the value being read, so far
+
+    def parse_value(self) -> None:
+        self._length = 0
+        super().parse_value()
+
+    def parse_value_part(self) -> str:
+        part = super().parse_value_part()
+        self._length += len(part)
+        return part
+
+    def substitute_macro(self, name: str) -> str:
+        value = super().substitute_macro(name)
+        limit = self.macros.fits(self._length, value)
+        if limit is None:
+            return value
+        if self.macros.to_report(limit):
+            self.handle_error(MacroTooLong(name, self, limit=limit))
+        return name
+
+
 def parse_from(
-    parser: Parser, text: str, start: int, line: int, *, macros: Mapping[str, str], only: bool
+    parser: Parser, text: str, start: int, line: int, *, macros: KeptMacros, only: bool
 ) -> None:
     """pybtex's own parse of `text` from offset `start` (which is on `line`), as
     Parser.parse_string does it; `only`: just the first command."""
-    scanner = LowLevelParser(
+    scanner = _Scanner(
         text, handle_error=parser.handle_error, filename=parser.filename, macros=macros
     )
     scanner.pos, scanner.lineno = start, line
@@ -226,7 +249,7 @@ class Entries(Mapping):
     def _parse(self, place: Place) -> Entry:
         text = self._text(place)
         self.parser.filename = shown = self.files[place.file].shown
-        macros = CaseInsensitiveDict(dict(place.macros))  # as they were at the entry
+        macros = KeptMacros(dict(place.macros))  # as they were at the entry
         self.data.parsing = True
         try:
             with pybtex.errors.capture() as captured:

@@ -24,13 +24,48 @@ if TYPE_CHECKING:
     from bibcite.bibliography.load import Source
 
 
+# Bounds on what @string macros expand to: 24 macros, each the last one twice, make a few hundred
+# bytes of .bib into gigabytes. No real value comes near them.
+FIELD_LIMIT = 1_000_000  # characters of one value, its macros expanded
+TOTAL_LIMIT = 16_000_000  # characters all the macros used in a bibliography expand to
+
+
+class MacroTooLong(PybtexSyntaxError):
+    """A macro whose value would take a value, or the whole bibliography, past a bound."""
+
+    def __init__(self, name: str, parser, *, limit: int) -> None:
+        super().__init__(name, parser)
+        self.name, self.limit = name, limit
+
+
 class KeptMacros(CaseInsensitiveDict):
     """The @string macros. pybtex replaces an undefined one by nothing; here it reads as its own
-    name, so the author's text stays visible, and is noted for a warning."""
+    name, so the author's text stays visible, and is noted for a warning. A use past a bound
+    (`fits`) reads as its name too."""
 
     def __init__(self, macros) -> None:
         super().__init__(macros)
         self._undefined: list[str] = []
+        self.expanded = 0  # characters the macros used so far expanded to
+        self._over_total = False
+
+    def fits(self, so_far: int, value: str) -> int | None:
+        """None when `value` may follow `so_far` characters of a value (it is then counted),
+        else the bound it would pass."""
+        if so_far + len(value) > FIELD_LIMIT:
+            return FIELD_LIMIT
+        if self.expanded + len(value) > TOTAL_LIMIT:
+            return TOTAL_LIMIT
+        self.expanded += len(value)
+        return None
+
+    def to_report(self, limit: int) -> bool:
+        """Whether to report a use past `limit`: each one past a value's bound, only the first
+        past the total's (every later use is past it too)."""
+        if limit != TOTAL_LIMIT:
+            return True
+        first, self._over_total = not self._over_total, True
+        return first
 
     def __getitem__(self, name: str) -> str:
         try:
@@ -133,6 +168,16 @@ _REPEATED = re.compile(r"repeated bibliography entry: (.+)$")
 
 def problem(error: Exception, where: Where) -> Problem:
     shown = where.shown
+    if isinstance(error, MacroTooLong):
+        what = "this value" if error.limit == FIELD_LIMIT else "the bibliography's macros in all"
+        return Problem(
+            "macro_too_long",
+            shown,
+            error.lineno,
+            f"the @string macro '{error.name}' would make {what} longer than "
+            f"{error.limit:,} characters; its name is shown in its place",
+            "use each macro once in a value: a macro that holds another twice doubles it",
+        )
     if isinstance(error, PybtexSyntaxError):
         return _syntax_problem(error, where)
     if isinstance(error, DuplicateField):

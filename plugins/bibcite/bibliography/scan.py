@@ -182,8 +182,11 @@ def field_of(text: str, macros: tuple[tuple[str, str], ...], name: str) -> str:
 def _flatten(
     grammar: _Grammar, value: str, macros: Mapping[str, str], used: dict[str, str]
 ) -> str | None:
-    """The field's value as pybtex stores it; None when it uses an undefined macro."""
+    """The field's value as pybtex stores it; None when it uses an undefined macro, or one
+    that `macros.fits` refuses (pybtex's parse then says so)."""
     parts = []
+    length = 0
+    fits = getattr(macros, "fits", None)  # the loader's macros; not those of one entry
     for match in grammar.parts.finditer(value):
         part = match[1]
         if part[0] in '{"':
@@ -193,8 +196,12 @@ def _flatten(
         else:
             if part not in macros:  # pybtex would warn of the undefined macro
                 return None
-            used[part.lower()] = macros[part]
-            parts.append(macros[part])
+            expanded = macros[part]
+            if fits is not None and fits(length, expanded) is not None:
+                return None
+            used[part.lower()] = expanded
+            parts.append(expanded)
+        length += len(parts[-1])
     return normalize_whitespace("".join(parts))
 
 
