@@ -6,6 +6,7 @@ parsed again.
 
 from __future__ import annotations
 
+import ast
 import os
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -13,8 +14,9 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import pybtex.errors
-from pybtex.database import BibliographyData, BibliographyDataError, Entry
+from pybtex.database import BibliographyData, BibliographyDataError, Entry, InvalidNameString
 from pybtex.database.input.bibtex import LowLevelParser, Parser
+from pybtex.textutils import normalize_whitespace
 
 from bibcite.bibliography import scan
 from bibcite.bibliography.errors import KeptMacros, MacroTooLong, Where, problem
@@ -86,9 +88,29 @@ def parse_from(
         if kind == "preamble":
             parser.process_preamble(*body)
         elif kind != "string":
-            parser.process_entry(entry_type, *body)
+            _process_entry(parser, entry_type, *body)
         if only:
             return
+
+
+def _process_entry(parser: Parser, entry_type: str, key: str, fields: list) -> None:
+    """pybtex's, with the key and field told to each name it finds fault with: pybtex's message
+    names neither (nor a line)."""
+    captured = pybtex.errors.captured_errors
+    before = len(captured) if captured is not None else 0
+    parser.process_entry(entry_type, key, fields)
+    for error in (captured or [])[before:]:
+        if isinstance(error, InvalidNameString):
+            name = ast.literal_eval(str(error).removeprefix("Too many commas in "))
+            error.where = (key, _person_field(parser, fields, name), name)
+
+
+def _person_field(parser: Parser, fields: list, name: str) -> str:
+    """The first person field (author, editor) of an entry that holds the name."""
+    for field_name, parts in fields:
+        if field_name in parser.person_fields and name in normalize_whitespace("".join(parts)):
+            return field_name.lower()
+    return "author"
 
 
 class Data(BibliographyData):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from pybtex.database import InvalidNameString
 from pybtex.database.input.bibtex import DuplicateField
 from pybtex.scanner import PybtexSyntaxError
 from pybtex.utils import CaseInsensitiveDict
@@ -109,6 +110,9 @@ def undefined_macros(names: list[str], where: Where) -> list[Problem]:
     ]
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
 @dataclass(frozen=True)
 class Where:
     """What a message about one file needs: its text, entry heads, and what was parsed before."""
@@ -123,13 +127,14 @@ class Where:
 
     # Indexes built on the first message that needs them, so that a file with thousands of
     # problems is not scanned once per problem.
+    # Lines end as pybtex's scanner ends them: \n, \r\n or a lone \r.
     @cached_property
     def _newlines(self) -> list[int]:
-        return [match.start() for match in re.finditer("\n", self.text)]
+        return [match.start() for match in _LINE_BREAK.finditer(self.text)]
 
     @cached_property
     def _lines(self) -> list[str]:
-        return self.text.splitlines()
+        return _LINE_BREAK.split(self.text)
 
     @cached_property
     def _starts(self) -> list[int]:
@@ -151,16 +156,20 @@ class Where:
         return lines[occurrence - 1] if len(lines) >= occurrence else None
 
     def field_line(self, key: str, name: str) -> int | None:
-        """The line of the second `name =` in entry `key` (the first when it appears once)."""
+        """The line of the second `name =` in entry `key` (the entry's when it appears once)."""
+        found = self.field_lines(key, name)
+        return found[1] if len(found) > 1 else self.line_of(key)
+
+    def field_lines(self, key: str, name: str) -> list[int]:
+        """The lines of each `name =` in entry `key`, when they begin a line or follow its head."""
         start = self.line_of(key)
         if start is None:
-            return None
+            return []
         after = bisect.bisect_right(self._starts, start)
         end = self._starts[after] - 1 if after < len(self._starts) else None
         lines = self._lines[start - 1 : end]
         field = re.compile(rf"^[ \t]*(?:@[^,]*,)?[ \t]*{re.escape(name)}[ \t]*=", re.IGNORECASE)
-        found = [start + index for index, text in enumerate(lines) if field.match(text)]
-        return found[1] if len(found) > 1 else start
+        return [start + index for index, text in enumerate(lines) if field.match(text)]
 
 
 _REPEATED = re.compile(r"repeated bibliography entry: (.+)$")
@@ -188,6 +197,16 @@ def problem(error: Exception, where: Where) -> Problem:
             where.field_line(key, name),
             f"entry '{key}' has the field '{name}' twice; the first one is used",
             "delete one of them",
+        )
+    if isinstance(error, InvalidNameString) and hasattr(error, "where"):
+        key, name, written = error.where
+        lines = where.field_lines(key, name)
+        return Problem(
+            "bibfile_error",
+            shown,
+            lines[0] if lines else where.line_of(key),
+            f"entry '{key}': the name '{written}' in the {name} field has more than two commas",
+            "write each name as 'Last, First' or 'Last, Jr, First', names separated by 'and'",
         )
     repeated = _REPEATED.search(str(error))
     if repeated:

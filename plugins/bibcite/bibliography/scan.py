@@ -89,7 +89,7 @@ def scan(text: str, macros: Mapping[str, str]) -> Iterator[Command]:
     shared: dict[tuple, tuple] = {}  # entries using the same macros share one tuple of them
     pos, line = 0, 1
     while (at := text.find("@", pos)) >= 0:
-        line += _newlines(text, pos, at)
+        line += newlines(text, pos, at)
         head = grammar.head.match(text, at)
         if head is None or head[2] == "(":
             yield Command("doubt", at, len(text), line)
@@ -109,7 +109,7 @@ def scan(text: str, macros: Mapping[str, str]) -> Iterator[Command]:
                 return
             yield command
             end = command.end
-        line += _newlines(text, at, end)
+        line += newlines(text, at, end)
         pos = end
 
 
@@ -218,7 +218,7 @@ def _names_read_cleanly(value: str) -> bool:
     return all(name.count(",") <= 2 for name in split_name_list(value))
 
 
-def _newlines(text: str, start: int, end: int) -> int:
+def newlines(text: str, start: int, end: int) -> int:
     """Lines between two offsets, as pybtex's scanner counts them (\\n, \\r and \\r\\n)."""
     newlines = text.count("\n", start, end)
     returns = text.count("\r", start, end)
