@@ -1,6 +1,6 @@
-"""Unknown keys against known ones: the same page of 2,000 citations, built once citing 2,000
-keys of the bibliography and once citing 2,000 one-letter typos of them (each an unknown key with
-a "did you mean" suggestion), over a bibliography of 20,000 entries.
+"""Unknown keys against known ones: the same page of 2,000 citations among 2 MB of prose, built
+once citing 2,000 keys of the bibliography and once citing 2,000 one-letter typos of them (each
+an unknown key with a "did you mean" suggestion), over a bibliography of 20,000 entries.
 
 Each site is built by `mkdocs build` in a child process (stress.py's `build`); the script prints
 both wall times side by side and their ratio, which should stay under 2: an unknown key costs a
@@ -43,13 +43,14 @@ def bibliography(entries: int) -> str:
     )
 
 
+# About 20 kB of prose without citations after each paragraph of 20 citations.
+PROSE = ("Prose without citations, as most of a long page is. " * 20 + "\n\n") * 20
+
+
 def page(keys: list[str]) -> str:
     sentences = [f"Text [@{written}]." for written in keys]
-    return (
-        "# Citations\n\n"
-        + "\n\n".join(" ".join(sentences[i : i + 20]) for i in range(0, len(sentences), 20))
-        + "\n"
-    )
+    paragraphs = [" ".join(sentences[i : i + 20]) for i in range(0, len(sentences), 20)]
+    return "# Citations\n\n" + "".join(f"{paragraph}\n\n{PROSE}" for paragraph in paragraphs)
 
 
 def main(arguments: list[str]) -> int:
@@ -58,7 +59,8 @@ def main(arguments: list[str]) -> int:
     step = max(entries // cited, 1)
     known = [key(index) for index in range(0, entries, step)][:cited]
     runs = {"known": known, "unknown": [typo(written) for written in known]}
-    print(f"{entries:,} entries; a page citing {len(known):,} keys")
+    size = len(page(known).encode()) / 1e6
+    print(f"{entries:,} entries; a page of {size:.1f} MB citing {len(known):,} keys")
     print(f"{'keys':<8} {'build s':>8} {'peak MB':>8}  status")
     times = {}
     for name, keys in runs.items():
