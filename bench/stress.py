@@ -5,7 +5,7 @@ the script prints the wall time and the child's peak resident memory (from `os.w
 a baseline build of a tiny site, so that "memory stays bounded" is a number, not a feeling.
 
     .venv/bin/python bench/stress.py            # all scenarios
-    .venv/bin/python bench/stress.py authors    # or bib50mb, citations, faults, ...
+    .venv/bin/python bench/stress.py authors    # or bib50mb, citations, faults, macros, ...
 
 Not a test: the numbers depend on the machine. tests/bibliography/test_robustness.py builds smaller
 (10,000 authors, 2,000 citations) and checks their HTML.
@@ -122,6 +122,16 @@ def faults(root: Path) -> Path:
     return write_site(root, bib, page)
 
 
+def macros(root: Path) -> Path:
+    """26 @string macros, each the one before twice: under a kilobyte of .bib that would expand
+    to gigabytes; bounded at 1,000,000 characters a value, with a warning per macro cut."""
+    bib = '@string{m0 = "' + "x" * 32 + '"}\n' + "".join(
+        f"@string{{m{n} = m{n - 1} # m{n - 1}}}\n" for n in range(1, 27)
+    )
+    bib += "@article{key0, title = m26, journal = {J}, year = 2001}\n"
+    return write_site(root, bib, "# Macros\n\nCited [@key0].\n")
+
+
 SCENARIOS: dict[str, Callable[[Path], Path]] = {
     "baseline": baseline,
     "bib50mb": bib50mb,
@@ -129,6 +139,7 @@ SCENARIOS: dict[str, Callable[[Path], Path]] = {
     "citations": citations,
     "paragraph": paragraph,
     "faults": faults,
+    "macros": macros,
 }
 
 

@@ -391,3 +391,130 @@ def test_each_use_of_an_undefined_macro_is_reported_at_its_own_line(tmp_path):
         "Jjbio",
         "JBio",
     ]
+
+
+# --- @string macros that grow without bound -----------------------------------------------------
+
+
+def test_chained_macro_doublings_stop_at_a_bound_naming_the_macro_at_its_line(tmp_path):
+    """m0 is 32 characters and each m(n) is m(n-1) twice: m15 would pass 1,000,000."""
+    text = (
+        '@string{m0 = "' + "x" * 32 + '"}\n'
+        + "".join(f"@string{{m{n} = m{n - 1} # m{n - 1}}}\n" for n in range(1, 27))
+        + "@article{a, title = m26, journal = {J}, year = 2001}\n"
+    )
+    bibliography = load_text(tmp_path, text)
+    assert [str(problem) for problem in bibliography.problems] == [
+        f"refs.bib:{n + 1}: the @string macro 'm{n - 1}' would make this value longer than "
+        "1,000,000 characters; its name is shown in its place [macro_too_long] — use each macro "
+        "once in a value: a macro that holds another twice doubles it"
+        for n in range(15, 27)
+    ]
+    # m14 in full, then each macro cut short, by name.
+    names = "".join(f"m{n}" for n in range(14, 26))
+    assert bibliography.entries["a"].fields["title"] == "x" * 524_288 + names
+
+
+def test_macros_expanding_past_the_total_bound_are_reported_once(tmp_path):
+    big = "y" * 900_000
+    entries = "".join(
+        f"@article{{e{n},\n  title = big,\n  journal = {{J}}, year = 2001}}\n" for n in range(20)
+    )
+    bibliography = load_text(tmp_path, f'@string{{big = "{big}"}}\n' + entries)
+    assert [str(problem) for problem in bibliography.problems] == [
+        "refs.bib:54: the @string macro 'big' would make the bibliography's macros in all longer "
+        "than 16,000,000 characters; its name is shown in its place [macro_too_long] — use each "
+        "macro once in a value: a macro that holds another twice doubles it"
+    ]
+    titles = [bibliography.entries[f"e{n}"].fields["title"] for n in range(20)]
+    assert titles == [big] * 17 + ["big"] * 3
+
+
+# --- every message at its line -------------------------------------------------------------------
+
+
+def test_a_name_with_too_many_commas_is_reported_at_its_field(tmp_path):
+    bibliography = load_text(
+        tmp_path,
+        "@article{ok, author = {Doe, J}, title = {T}}\n\n"
+        "@article{a,\n  title  = {T},\n  author = {Alpha, B and a, b, c, d},\n  year = 2001}\n",
+    )
+    assert [str(problem) for problem in bibliography.problems] == [
+        "refs.bib:5: entry 'a': the name 'a, b, c, d' in the author field has more than two "
+        "commas [bibfile_error] — write each name as 'Last, First' or 'Last, Jr, First', "
+        "names separated by 'and'"
+    ]
+
+
+def test_an_entry_without_fields_has_its_file_and_line(site_builder):
+    result = site_builder(
+        "no-fields",
+        {"index.md": "[@nocomma]\n"},
+        bib={"refs.bib": "@article{a, title = {T}}\n\n@article{nocomma}\n"},
+        strict=False,
+    )
+    assert result.warnings == [
+        "bibcite: refs.bib:3: entry 'nocomma' lacks author, title, journal, year, which the "
+        "style needs; its reference shows what it has [missing_field] — add the fields to the "
+        "entry"
+    ]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_lines_are_counted_with_any_line_ending(tmp_path, newline):
+    text = newline.join(
+        [
+            "@article{a, title = {T}}",
+            "",
+            "@article{b,",
+            "  journal = jx,",
+            "  title   = {U},",
+            "  title   = {V}}",
+            "",
+            "@article{c,",
+            "  title = {W",
+            "",
+            "@article{d, title = {X}}",
+            "",
+        ]
+    )
+    bibliography = load_text(tmp_path, text)
+    assert [str(problem) for problem in bibliography.problems] == [
+        "refs.bib:6: entry 'b' has the field 'title' twice; the first one is used "
+        "[duplicate_field] — delete one of them",
+        "refs.bib:11: BibTeX syntax error in entry 'c' (line 8): premature end of file; the "
+        "entry may be incomplete [bibfile_error] — check the braces, quotes and commas of that "
+        "entry",
+        "refs.bib:4: undefined @string macro 'jx'; its name is shown in its place "
+        '[undefined_macro] — define it with @string{jx = "..."} or put the value in braces',
+    ]
+    assert {key: source.line for key, source in bibliography.sources.items()} == {
+        "a": 1,
+        "b": 3,
+        "c": 8,
+    }
+
+
+# --- control characters --------------------------------------------------------------------------
+
+
+def test_control_characters_are_dropped_with_a_warning_at_the_first(site_builder):
+    bib = (
+        "@article{a, author = {Doe, J}, title = {Ti\x00tle}, journal = {J}, year = 2000}\n"
+        "@article{b\x00c, author = {Roe, R}, title = {Bell\x07 and \x1b[31m}, journal = {J},\n"
+        "  year = 2001}\n"
+    )
+    result = site_builder(
+        "control", {"index.md": "[@a] [@bc]\n"}, bib={"refs.bib": bib}, strict=False
+    )
+    assert result.warnings == [
+        "bibcite: refs.bib:1: 4 control characters (U+0000, U+0007, U+001B) dropped, the first "
+        "on this line [control_character] — delete them from the file: they are invisible, and "
+        "not allowed in HTML"
+    ]
+    html = result.html("index.md")
+    assert "Doe J. Title. J. 2000." in html
+    entry = '<li id="ref-bc" value="2"><span class="bibcite-entry">Roe R. Bell and [31m. J. 2001.'
+    assert entry in html
+    assert re.search("[\x00-\x08\x0b\x0e-\x1f\x7f]", html) is None
+    assert result.site.root.joinpath("refs.bib").read_text(encoding="utf-8") == bib

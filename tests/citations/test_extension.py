@@ -91,3 +91,33 @@ def test_escapes_and_code_spans_in_prefixes_and_locators_are_plain_text():
     (first, second), _ = recorder.pages[-1]
     assert (first.items[0].prefix, first.items[0].locator) == ("see *this* and code", "p. _4")
     assert second.items[0].locator == "x"
+
+
+def test_a_citation_in_image_alt_text_stays_as_its_text():
+    html, keys, _ = convert("![see @k & [@a; @b]](img.png)\n\n![*x* [-@c]][ref]\n\n[ref]: b.png\n")
+    assert keys == []
+    assert '<img alt="see @k &amp; [@a; @b]" src="img.png" />' in html
+    assert '<img alt="*x* [-@c]" src="b.png" />' in html  # Markdown leaves alt text unparsed
+
+
+def test_a_heading_s_toc_entry_keeps_the_narrative_author():
+    labels = {"k": "Doe & <Roe> et al.", "a": "Alpha"}
+    md = markdown.Markdown(
+        extensions=[
+            CitationExtension(Recorder(), label=lambda key: labels.get(key, "")),
+            "toc",
+            "attr_list",
+        ]
+    )
+    md.convert(
+        "# As @k showed [@a], `<x>`\n\n## @unknown and @a\n\n## Plain [@a]\n\n"
+        "## Own label @a {: data-toc-label='Mine' }\n"
+    )
+    names = [md.toc_tokens[0]["name"]] + [entry["name"] for entry in md.toc_tokens[0]["children"]]
+    assert names == [
+        "As Doe &amp; &lt;Roe&gt; et al. showed , &lt;x&gt;",
+        "and Alpha",
+        "Plain",
+        "Mine",
+        "References",
+    ]

@@ -755,3 +755,20 @@ def test_a_second_bibliography_marker_is_reported_and_left_empty(site_builder):
         '<h1 id="b">B</h1>\n<p>Text.</p>\n<ol class="bibcite-references">\n'
         + entry(1, "solo2001", cited_in(("../#cite-1", "Home")))
     )
+
+
+def test_a_heading_s_toc_entry_names_the_narrative_author(tmp_path):
+    site = make_site(
+        tmp_path,
+        {"index.md": "# Home\n\n## As @duo2002 and @many2004 found [@solo2001]\n\nText.\n"},
+        markdown_extensions=["toc"],
+    )
+    (tmp_path / "theme" / "main.html").write_text(
+        "{% for item in page.toc %}{% for child in item.children %}"
+        "<li>{{ child.title }}</li>{% endfor %}{% endfor %}"
+    )
+    new_process()
+    assert build_once(site.load()) == ([], None)
+    assert site.html("index.md") == (
+        "<li>As Bravo and Charlie and Golf et al. found</li><li>References</li>"
+    )

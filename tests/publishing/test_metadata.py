@@ -359,3 +359,21 @@ def test_citation_cff_cites_the_abstract_as_the_bib_gives_it() -> None:
         "year": int(work.year),
         "conference": {"name": work.event},
     }
+
+
+def test_a_citation_reference_keeps_entities_as_the_other_tags_write_them() -> None:
+    """Only a `;` of the text becomes `,` (`;` separates the pairs); the `;` ending a character
+    reference an author typed ("M&uuml;ller", "&#8211;") stays, as in citation_author."""
+    entry = Entry(
+        "article",
+        fields={"title": "Caf&eacute; &#8211; one; two &amp;c", "journal": "J", "year": "2001"},
+        persons={"author": [Person("M&uuml;ller, J&#246;rg")]},
+    )
+    tags = highwire_tags(record("x", entry), [record("y", entry)])
+    soup = BeautifulSoup(f"<head>{tags}</head>", "html.parser")
+    assert metas(soup, "citation_title") == ["Caf&eacute; &#8211; one; two &amp;c"]
+    assert metas(soup, "citation_author") == ["M&uuml;ller, J&#246;rg"]
+    assert metas(soup, "citation_reference") == [
+        "citation_title=Caf&eacute; &#8211; one, two &amp;c; citation_author=M&uuml;ller, "
+        "J&#246;rg; citation_journal_title=J; citation_publication_date=2001"
+    ]

@@ -570,3 +570,17 @@ def test_a_word_decoded_without_the_codec_reads_as_the_codec_reads_it(before, da
     word = before + dashes + after
     vancouver._decoded_word.cache_clear()
     assert vancouver._decoded_word(word) == vancouver._ulatex(word)
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        (r"Less \textless{} and more \textgreater{} than", "Less &lt; and more &gt; than"),
+        (r"5\textless 6 and {\textgreater}x", "5&lt;6 and &gt;x"),
+        (r"a\textbar b \textasciicircum{} \textunderscore{} \textdollar 5", "a|b ^ _ $5"),
+        (r"\textbraceleft x\textbraceright{} \textsection 2 \texteuro 3", "{x} &#167;2 &#8364;3"),
+        (r"\textquotedbl q\textquotedbl{} and \textellipsis", "&quot;q&quot; and &#8230;"),
+    ],
+)
+def test_latex_text_symbols_latexcodec_leaves_are_their_characters(title, shown):
+    assert html(article(title=title)) == f"Doe J. {shown}. J. 2000."

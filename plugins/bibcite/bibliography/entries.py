@@ -6,6 +6,7 @@ parsed again.
 
 from __future__ import annotations
 
+import ast
 import os
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -13,12 +14,12 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import pybtex.errors
-from pybtex.database import BibliographyData, BibliographyDataError, Entry
+from pybtex.database import BibliographyData, BibliographyDataError, Entry, InvalidNameString
 from pybtex.database.input.bibtex import LowLevelParser, Parser
-from pybtex.utils import CaseInsensitiveDict
+from pybtex.textutils import normalize_whitespace
 
 from bibcite.bibliography import scan
-from bibcite.bibliography.errors import Where, problem
+from bibcite.bibliography.errors import KeptMacros, MacroTooLong, Where, problem
 from bibcite.problems import Problem, report
 
 
@@ -49,12 +50,36 @@ class FileChanged(Exception):
     """A .bib file changed after it was read: its places no longer hold."""
 
 
+class _Scanner(LowLevelParser):
+    """pybtex's scanner, with each macro's use bounded by `KeptMacros.fits`."""
+
+    _length = 0  # of the value being read, so far
+
+    def parse_value(self) -> None:
+        self._length = 0
+        super().parse_value()
+
+    def parse_value_part(self) -> str:
+        part = super().parse_value_part()
+        self._length += len(part)
+        return part
+
+    def substitute_macro(self, name: str) -> str:
+        value = super().substitute_macro(name)
+        limit = self.macros.fits(self._length, value)
+        if limit is None:
+            return value
+        if self.macros.to_report(limit):
+            self.handle_error(MacroTooLong(name, self, limit=limit))
+        return name
+
+
 def parse_from(
-    parser: Parser, text: str, start: int, line: int, *, macros: Mapping[str, str], only: bool
+    parser: Parser, text: str, start: int, line: int, *, macros: KeptMacros, only: bool
 ) -> None:
     """pybtex's own parse of `text` from offset `start` (which is on `line`), as
     Parser.parse_string does it; `only`: just the first command."""
-    scanner = LowLevelParser(
+    scanner = _Scanner(
         text, handle_error=parser.handle_error, filename=parser.filename, macros=macros
     )
     scanner.pos, scanner.lineno = start, line
@@ -63,9 +88,29 @@ def parse_from(
         if kind == "preamble":
             parser.process_preamble(*body)
         elif kind != "string":
-            parser.process_entry(entry_type, *body)
+            _process_entry(parser, entry_type, *body)
         if only:
             return
+
+
+def _process_entry(parser: Parser, entry_type: str, key: str, fields: list) -> None:
+    """pybtex's, with the key and field told to each name it finds fault with: pybtex's message
+    names neither (nor a line)."""
+    captured = pybtex.errors.captured_errors
+    before = len(captured) if captured is not None else 0
+    parser.process_entry(entry_type, key, fields)
+    for error in (captured or [])[before:]:
+        if isinstance(error, InvalidNameString):
+            name = ast.literal_eval(str(error).removeprefix("Too many commas in "))
+            error.where = (key, _person_field(parser, fields, name), name)
+
+
+def _person_field(parser: Parser, fields: list, name: str) -> str:
+    """The first person field (author, editor) of an entry that holds the name."""
+    for field_name, parts in fields:
+        if field_name in parser.person_fields and name in normalize_whitespace("".join(parts)):
+            return field_name.lower()
+    return "author"
 
 
 class Data(BibliographyData):
@@ -226,7 +271,7 @@ class Entries(Mapping):
     def _parse(self, place: Place) -> Entry:
         text = self._text(place)
         self.parser.filename = shown = self.files[place.file].shown
-        macros = CaseInsensitiveDict(dict(place.macros))  # as they were at the entry
+        macros = KeptMacros(dict(place.macros))  # as they were at the entry
         self.data.parsing = True
         try:
             with pybtex.errors.capture() as captured:

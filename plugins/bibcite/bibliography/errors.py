@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from pybtex.database import InvalidNameString
 from pybtex.database.input.bibtex import DuplicateField
 from pybtex.scanner import PybtexSyntaxError
 from pybtex.utils import CaseInsensitiveDict
@@ -24,13 +25,48 @@ if TYPE_CHECKING:
     from bibcite.bibliography.load import Source
 
 
+# Bounds on what @string macros expand to: 24 macros, each the last one twice, make a few hundred
+# bytes of .bib into gigabytes. No real value comes near them.
+FIELD_LIMIT = 1_000_000  # characters of one value, its macros expanded
+TOTAL_LIMIT = 16_000_000  # characters all the macros used in a bibliography expand to
+
+
+class MacroTooLong(PybtexSyntaxError):
+    """A macro whose value would take a value, or the whole bibliography, past a bound."""
+
+    def __init__(self, name: str, parser, *, limit: int) -> None:
+        super().__init__(name, parser)
+        self.name, self.limit = name, limit
+
+
 class KeptMacros(CaseInsensitiveDict):
     """The @string macros. pybtex replaces an undefined one by nothing; here it reads as its own
-    name, so the author's text stays visible, and is noted for a warning."""
+    name, so the author's text stays visible, and is noted for a warning. A use past a bound
+    (`fits`) reads as its name too."""
 
     def __init__(self, macros) -> None:
         super().__init__(macros)
         self._undefined: list[str] = []
+        self.expanded = 0  # characters the macros used so far expanded to
+        self._over_total = False
+
+    def fits(self, so_far: int, value: str) -> int | None:
+        """None when `value` may follow `so_far` characters of a value (it is then counted),
+        else the bound it would pass."""
+        if so_far + len(value) > FIELD_LIMIT:
+            return FIELD_LIMIT
+        if self.expanded + len(value) > TOTAL_LIMIT:
+            return TOTAL_LIMIT
+        self.expanded += len(value)
+        return None
+
+    def to_report(self, limit: int) -> bool:
+        """Whether to report a use past `limit`: each one past a value's bound, only the first
+        past the total's (every later use is past it too)."""
+        if limit != TOTAL_LIMIT:
+            return True
+        first, self._over_total = not self._over_total, True
+        return first
 
     def __getitem__(self, name: str) -> str:
         try:
@@ -74,6 +110,9 @@ def undefined_macros(names: list[str], where: Where) -> list[Problem]:
     ]
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
 @dataclass(frozen=True)
 class Where:
     """What a message about one file needs: its text, entry heads, and what was parsed before."""
@@ -88,13 +127,14 @@ class Where:
 
     # Indexes built on the first message that needs them, so that a file with thousands of
     # problems is not scanned once per problem.
+    # Lines end as pybtex's scanner ends them: \n, \r\n or a lone \r.
     @cached_property
     def _newlines(self) -> list[int]:
-        return [match.start() for match in re.finditer("\n", self.text)]
+        return [match.start() for match in _LINE_BREAK.finditer(self.text)]
 
     @cached_property
     def _lines(self) -> list[str]:
-        return self.text.splitlines()
+        return _LINE_BREAK.split(self.text)
 
     @cached_property
     def _starts(self) -> list[int]:
@@ -116,16 +156,20 @@ class Where:
         return lines[occurrence - 1] if len(lines) >= occurrence else None
 
     def field_line(self, key: str, name: str) -> int | None:
-        """The line of the second `name =` in entry `key` (the first when it appears once)."""
+        """The line of the second `name =` in entry `key` (the entry's when it appears once)."""
+        found = self.field_lines(key, name)
+        return found[1] if len(found) > 1 else self.line_of(key)
+
+    def field_lines(self, key: str, name: str) -> list[int]:
+        """The lines of each `name =` in entry `key`, when they begin a line or follow its head."""
         start = self.line_of(key)
         if start is None:
-            return None
+            return []
         after = bisect.bisect_right(self._starts, start)
         end = self._starts[after] - 1 if after < len(self._starts) else None
         lines = self._lines[start - 1 : end]
         field = re.compile(rf"^[ \t]*(?:@[^,]*,)?[ \t]*{re.escape(name)}[ \t]*=", re.IGNORECASE)
-        found = [start + index for index, text in enumerate(lines) if field.match(text)]
-        return found[1] if len(found) > 1 else start
+        return [start + index for index, text in enumerate(lines) if field.match(text)]
 
 
 _REPEATED = re.compile(r"repeated bibliography entry: (.+)$")
@@ -133,6 +177,16 @@ _REPEATED = re.compile(r"repeated bibliography entry: (.+)$")
 
 def problem(error: Exception, where: Where) -> Problem:
     shown = where.shown
+    if isinstance(error, MacroTooLong):
+        what = "this value" if error.limit == FIELD_LIMIT else "the bibliography's macros in all"
+        return Problem(
+            "macro_too_long",
+            shown,
+            error.lineno,
+            f"the @string macro '{error.name}' would make {what} longer than "
+            f"{error.limit:,} characters; its name is shown in its place",
+            "use each macro once in a value: a macro that holds another twice doubles it",
+        )
     if isinstance(error, PybtexSyntaxError):
         return _syntax_problem(error, where)
     if isinstance(error, DuplicateField):
@@ -143,6 +197,16 @@ def problem(error: Exception, where: Where) -> Problem:
             where.field_line(key, name),
             f"entry '{key}' has the field '{name}' twice; the first one is used",
             "delete one of them",
+        )
+    if isinstance(error, InvalidNameString) and hasattr(error, "where"):
+        key, name, written = error.where
+        lines = where.field_lines(key, name)
+        return Problem(
+            "bibfile_error",
+            shown,
+            lines[0] if lines else where.line_of(key),
+            f"entry '{key}': the name '{written}' in the {name} field has more than two commas",
+            "write each name as 'Last, First' or 'Last, Jr, First', names separated by 'and'",
         )
     repeated = _REPEATED.search(str(error))
     if repeated:

@@ -28,7 +28,8 @@ from bibcite.problems import Problem
 
 # Where each entry starts: `@article{key,` — a cheap index for line numbers, which pybtex
 # does not keep for entries.
-_ENTRY_HEAD = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(]\s*([^\s,]+)\s*,", re.MULTILINE)
+# A line starts after \n, \r\n or a lone \r, as pybtex counts lines; an entry may have no fields.
+_ENTRY_HEAD = re.compile(r"(?:\A|(?<=[\r\n]))[ \t]*@[ \t]*(\w+)[ \t]*[{(]\s*([^\s,}]+)\s*[,}]")
 _NOT_ENTRIES = {"string", "preamble", "comment"}
 
 
@@ -138,7 +139,9 @@ def _load(files: Sequence[_File], encoding: str) -> Bibliography:
         text = _decode(file, encoding, problems)
         if text is None:
             continue
-        if not by_bytes:
+        text, dropped = _without_controls(text, file.shown)
+        problems += dropped
+        if not by_bytes or dropped:  # entries are cut from this text, not from the file's bytes
             entries.texts[index] = text
         heads = _heads(text)
         parser.filename = file.shown
@@ -146,7 +149,7 @@ def _load(files: Sequence[_File], encoding: str) -> Bibliography:
         # them for this parse only instead of raising (strict) or printing to stderr.
         with pybtex.errors.capture() as captured:
             try:
-                _read_commands(entries, index, text, encoding if by_bytes else None)
+                _read_commands(entries, index, text, None if index in entries.texts else encoding)
             except PybtexError as error:  # unrecoverable for this file
                 captured.append(error)
         where = Where(file.shown, text, heads, entries, dict(sources))
@@ -256,7 +259,7 @@ def _decode(file: _File, encoding: str, problems: list[Problem]) -> str | None:
     try:
         return file.data.decode(encoding)
     except UnicodeDecodeError as error:
-        line = file.data[: error.start].count(b"\n") + 1
+        line = len(re.findall(rb"\r\n?|\n", file.data[: error.start])) + 1
         problems.append(
             Problem(
                 "encoding_error",
@@ -280,13 +283,36 @@ def _decode(file: _File, encoding: str, problems: list[Problem]) -> str | None:
     return None
 
 
+# Invisible characters that HTML does not allow (tab, line breaks and form feed are white space).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def _without_controls(text: str, shown: str) -> tuple[str, list[Problem]]:
+    """The text with its control characters dropped, and one problem saying so at the first."""
+    first = _CONTROLS.search(text)
+    if first is None:
+        return text, []
+    found = _CONTROLS.findall(text, first.start())
+    codes = ", ".join(f"U+{ord(char):04X}" for char in sorted(set(found))[:3])
+    codes += ", ..." if len(set(found)) > 3 else ""
+    count = f"{len(found)} control characters" if len(found) > 1 else "a control character"
+    problem = Problem(
+        "control_character",
+        shown,
+        scan.newlines(text, 0, first.start()) + 1,
+        f"{count} ({codes}) dropped, the first on this line",
+        "delete them from the file: they are invisible, and not allowed in HTML",
+    )
+    return _CONTROLS.sub("", text), [problem]
+
+
 def _heads(text: str) -> list[tuple[str, int]]:
     heads = []
     line, last = 1, 0
     for match in _ENTRY_HEAD.finditer(text):
         if match[1].lower() in _NOT_ENTRIES:
             continue
-        line += text.count("\n", last, match.start())
+        line += scan.newlines(text, last, match.start())
         last = match.start()
         heads.append((match[2], line))
     return heads

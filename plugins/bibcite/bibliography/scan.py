@@ -89,7 +89,7 @@ def scan(text: str, macros: Mapping[str, str]) -> Iterator[Command]:
     shared: dict[tuple, tuple] = {}  # entries using the same macros share one tuple of them
     pos, line = 0, 1
     while (at := text.find("@", pos)) >= 0:
-        line += _newlines(text, pos, at)
+        line += newlines(text, pos, at)
         head = grammar.head.match(text, at)
         if head is None or head[2] == "(":
             yield Command("doubt", at, len(text), line)
@@ -109,7 +109,7 @@ def scan(text: str, macros: Mapping[str, str]) -> Iterator[Command]:
                 return
             yield command
             end = command.end
-        line += _newlines(text, at, end)
+        line += newlines(text, at, end)
         pos = end
 
 
@@ -182,8 +182,11 @@ def field_of(text: str, macros: tuple[tuple[str, str], ...], name: str) -> str:
 def _flatten(
     grammar: _Grammar, value: str, macros: Mapping[str, str], used: dict[str, str]
 ) -> str | None:
-    """The field's value as pybtex stores it; None when it uses an undefined macro."""
+    """The field's value as pybtex stores it; None when it uses an undefined macro, or one
+    that `macros.fits` refuses (pybtex's parse then says so)."""
     parts = []
+    length = 0
+    fits = getattr(macros, "fits", None)  # the loader's macros; not those of one entry
     for match in grammar.parts.finditer(value):
         part = match[1]
         if part[0] in '{"':
@@ -193,8 +196,12 @@ def _flatten(
         else:
             if part not in macros:  # pybtex would warn of the undefined macro
                 return None
-            used[part.lower()] = macros[part]
-            parts.append(macros[part])
+            expanded = macros[part]
+            if fits is not None and fits(length, expanded) is not None:
+                return None
+            used[part.lower()] = expanded
+            parts.append(expanded)
+        length += len(parts[-1])
     return normalize_whitespace("".join(parts))
 
 
@@ -211,7 +218,7 @@ def _names_read_cleanly(value: str) -> bool:
     return all(name.count(",") <= 2 for name in split_name_list(value))
 
 
-def _newlines(text: str, start: int, end: int) -> int:
+def newlines(text: str, start: int, end: int) -> int:
     """Lines between two offsets, as pybtex's scanner counts them (\\n, \\r and \\r\\n)."""
     newlines = text.count("\n", start, end)
     returns = text.count("\r", start, end)

@@ -8,13 +8,16 @@ numbers the placeholders and hands the page's citations to the recorder in that 
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import InlineProcessor, Pattern
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import INLINE_PLACEHOLDER_RE, AtomicString
 
 from bibcite.citations import placeholders
 from bibcite.citations.syntax import KEY, CitationGroup, narrative, parse_bracketed
@@ -38,6 +41,9 @@ _ESCAPED = re.compile("\x02([0-9]+)\x03")
 INLINE_PRIORITY = 175
 # After the inline processors (20) and before `toc` (5), so the reference heading is in the TOC.
 TREE_PRIORITY = 7
+# Markdown's image processors: each makes its alt text from the text inside `![...]`.
+_IMAGES = ("image_link", "image_reference", "short_image_ref")
+_HEADING = re.compile(r"h[1-6]")
 
 
 class Recorder(Protocol):
@@ -95,6 +101,10 @@ class _ReadingOrderProcessor(Treeprocessor):
                 continue
             groups.append(group)
             element.set("data-n", str(len(groups)))
+        if self.extension.label is not None and groups:
+            for heading in root.iter():
+                if isinstance(heading.tag, str) and _HEADING.fullmatch(heading.tag):
+                    self._label_toc_entry(heading, groups)
         bibliography = self._take_bibliography_marker()
         self.extension.recorder.record_page(groups, bibliography=bibliography)
         heading = self.extension.references_heading
@@ -103,6 +113,29 @@ class _ReadingOrderProcessor(Treeprocessor):
             title.text, title.tail = heading, "\n"
             root.append(placeholders.reference_list())
         self.extension.pending.clear()
+
+    def _label_toc_entry(self, heading: etree.Element, groups: list[CitationGroup]) -> None:
+        """A heading's TOC entry (which `toc` makes from its text, where a placeholder has none)
+        with each narrative citation's author label, as the heading shows it; bracketed
+        citations are left out, their numbers being known only once every page is read."""
+        if "data-toc-label" in heading.attrib:  # the author's own (attr_list)
+            return
+        labelled = False
+
+        def text(node: etree.Element) -> str:
+            nonlocal labelled
+            if node.tag == placeholders.CITATION_TAG:
+                group = groups[int(node.get("data-n", "")) - 1]  # numbered from 1 just now
+                label = self.extension.label(group.items[0].key) if group.narrative else ""
+                labelled = labelled or bool(label)
+                return html.escape(label, quote=False)
+            inner = [_html_text(node.text)]
+            inner += [text(child) + _html_text(child.tail) for child in node]
+            return "".join(inner)
+
+        label = text(heading)
+        if labelled:
+            heading.set("data-toc-label", label)
 
     def _take_bibliography_marker(self) -> str | None:
         stash = self.md.htmlStash.rawHtmlBlocks
@@ -125,14 +158,62 @@ def register_citations(md: Markdown, tagger: Tagger) -> None:
     )
 
 
+def _html_text(text: str | None) -> str:
+    """Text of the tree as HTML: code spans' text (atomic) is escaped already."""
+    if not text:
+        return ""
+    return text if isinstance(text, AtomicString) else html.escape(text, quote=False)
+
+
+def _holds_citation(node: object) -> bool:
+    tag = placeholders.CITATION_TAG
+    if not isinstance(node, etree.Element):
+        return False
+    return node.tag == tag or node.find(f".//{tag}") is not None
+
+
+def _keep_citations_in_alt_text(processor: Pattern, extension: CitationExtension) -> None:
+    """An image's alt text is the text of what `![...]` holds, and a placeholder has none: the
+    citation would vanish from it. There it stays as the author wrote it, as text."""
+    unescape = processor.unescape
+
+    def alt_text(text: str) -> str:
+        stash = processor.md.treeprocessors["inline"].stashed_nodes
+
+        def written(match: re.Match[str]) -> str:
+            node = stash.get(match[1])
+            if _holds_citation(node):
+                return extension.written(node)
+            return match[0]
+
+        return unescape(INLINE_PLACEHOLDER_RE.sub(written, text))
+
+    processor.unescape = alt_text
+
+
 class CitationExtension(Extension):
     def __init__(
-        self, recorder: Recorder, *, references_heading: str | None = "References"
+        self,
+        recorder: Recorder,
+        *,
+        references_heading: str | None = "References",
+        label: Callable[[str], str] | None = None,
     ) -> None:
+        """`label`: a key as written -> its narrative label ("Doe et al."; '' if unknown), for
+        the TOC entries of headings with narrative citations."""
         super().__init__()
         self.recorder = recorder
         self.references_heading = references_heading
+        self.label = label
         self.pending: dict[str, tuple[CitationGroup, str]] = {}
+
+    def written(self, node: etree.Element) -> str:
+        """The text of an element, each citation in it as the author wrote it."""
+        if node.tag == placeholders.CITATION_TAG:
+            return self.pending.get(node.get("data-n", ""), (None, ""))[1]
+        return (node.text or "") + "".join(
+            self.written(child) + (child.tail or "") for child in node
+        )
 
     def tag(self, group: CitationGroup, source: str) -> etree.Element:
         tag = str(len(self.pending))
@@ -147,6 +228,9 @@ class CitationExtension(Extension):
         md.treeprocessors.register(
             _ReadingOrderProcessor(self, md), "bibcite_reading_order", TREE_PRIORITY
         )
+        for name in _IMAGES:
+            if name in md.inlinePatterns:
+                _keep_citations_in_alt_text(md.inlinePatterns[name], self)
 
     def reset(self) -> None:
         self.pending.clear()

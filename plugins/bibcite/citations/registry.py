@@ -6,12 +6,12 @@ nav order (pages outside the nav follow, by path). Nothing here formats or rende
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bibcite.citations.syntax import CitationGroup
+from bibcite.citations.suggest import Suggestions
+from bibcite.citations.syntax import BARE_KEY, CitationGroup
 from bibcite.problems import Problem
 
 
@@ -109,14 +109,18 @@ class CitationRegistry:
     def unknown_keys(self, numbering: Numbering) -> list[Problem]:
         if not numbering.unknown:
             return []
+        suggest = Suggestions(numbering.spelling.values())
         problems = []
         for page in self.pages.values():
             seen = set()
+            lines: dict[str, int] | None = None  # the page read once, for all its unknown keys
             for group in page.groups:
                 for key in group.keys:
                     if numbering.key(key) is None and key not in seen:
                         seen.add(key)
-                        problems.append(_unknown(key, page, numbering.spelling.values()))
+                        if lines is None:
+                            lines = first_lines(page.markdown)
+                        problems.append(_unknown(key, page.shown, lines.get(key), suggest(key)))
         return problems
 
     def indexes_on(self, src_uri: str) -> dict[str, list[int]]:
@@ -149,26 +153,39 @@ def _assign(numbers: dict[str, int], keys: Iterable[str]) -> dict[str, int]:
     return numbers
 
 
-def _unknown(key: str, page: PageCitations, known: Collection[str]) -> Problem:
-    close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.6)
+def _unknown(key: str, shown: str, line: int | None, close: list[str]) -> Problem:
     hint = f"did you mean {' or '.join(repr(k) for k in close)}? " if close else ""
     return Problem(
         "key_not_found",
-        page.shown,
-        locate(page.markdown, key),
+        shown,
+        line,
         f"unknown citation key '{key}'",
         f"{hint}Fix the key, or add an entry with this key to the bibliography",
     )
 
 
+# Every `@key` or `@{key}` as written: not in an e-mail address or after `\`, and the whole key
+# (`@doe:2005` is 'doe:2005', not 'doe'). The look-ahead consumes nothing, so `@{a @b}` yields
+# both the braced key and `b`.
+_WRITTEN_KEY = re.compile(rf"(?<![\w\\])@(?=\{{(?P<braced>[^{{}}\n]+)\}}|(?P<bare>{BARE_KEY}))")
+
+
+def first_lines(markdown: str) -> dict[str, int]:
+    """Each key written in the page -> the first line it is written on, in one pass."""
+    lines: dict[str, int] = {}
+    line, last = 1, 0
+    for match in _WRITTEN_KEY.finditer(markdown):
+        line += markdown.count("\n", last, match.start())
+        last = match.start()
+        for written in match.group("braced", "bare"):
+            if written is not None:
+                lines.setdefault(written, line)
+    return lines
+
+
 def locate(markdown: str, key: str) -> int | None:
-    """The first line where `@key` (or `@{key}`) is written: not in an e-mail address or after
-    `\\`, and not the start of a longer key (`@doe` is not found in `@doe:2005`)."""
-    pattern = re.compile(
-        rf"(?<![\w\\])@(?:\{{{re.escape(key)}\}}|{re.escape(key)}(?!\w|[:.#$%&+?<>~/-]\w))"
-    )
-    match = pattern.search(markdown)
-    return markdown.count("\n", 0, match.start()) + 1 if match else None
+    """The first line where `@key` (or `@{key}`) is written."""
+    return first_lines(markdown).get(key)
 
 
 def _line_of_marker(markdown: str) -> int | None:

@@ -85,7 +85,9 @@ class Session:
         if not self.dirty:  # a `--dirty` rebuild keeps the records of pages it does not render
             self.registry, self.tables = CitationRegistry(), TableRegistry()
         heading = options.references_heading if options.per_page_references else None
-        citations = CitationExtension(self.registry, references_heading=heading)
+        citations = CitationExtension(
+            self.registry, references_heading=heading, label=self.formatter.label_of
+        )
         self.table_blocks = LiteratureTables(self.tables, citations, self.formatter, base_dir)
         _drop_zensical_entry(config)
         config.markdown_extensions.append(citations)

@@ -96,8 +96,16 @@ def _reference(work: Record) -> str:
     pairs += [("citation_volume", work.volume), ("citation_issue", work.issue)]
     pairs += [("citation_firstpage", work.first_page), ("citation_lastpage", work.last_page)]
     pairs += [("citation_doi", work.doi)]
-    # ";" separates the pairs: a value keeps its meaning with "," instead.
-    return "; ".join(f"{name}={value.replace(';', ',')}" for name, value in pairs if value)
+    return "; ".join(f"{name}={_SEMICOLON.sub(_comma, value)}" for name, value in pairs if value)
+
+
+# ";" separates the pairs: a value keeps its meaning with "," instead, but the ";" that ends a
+# character reference written in the .bib ("M&uuml;ller") stays, as the other tags show it.
+_SEMICOLON = re.compile(r"(&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);)|;")
+
+
+def _comma(match: re.Match[str]) -> str:
+    return match[1] or ","
 
 
 # --- schema.org ----------------------------------------------------------------------------------

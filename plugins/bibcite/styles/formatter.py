@@ -62,6 +62,12 @@ class ReferenceFormatter:
         self._used.add(key)
         return self._done[key]
 
+    def label_of(self, written: str) -> str:
+        """The narrative label ("Christopeit et al.") of a key as a page writes it; '' for a key
+        the bibliography lacks."""
+        key = self.bibliography.entries.spelling.get(written.lower())
+        return self.get(key).label if key is not None else ""
+
     def format_ahead(self, keys: Iterable[str]) -> None:
         """Format these now, in one pass, before any page is written: formatted one page at a
         time, between MkDocs' renderings of the pages, they slowed both down (a cold build of

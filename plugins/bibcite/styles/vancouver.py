@@ -54,6 +54,26 @@ _TAGS = {
     "bfseries": "strong",
 }
 _WORDS = {"LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX"}
+# LaTeX's text symbols that latexcodec leaves as commands (the escaping backend makes `<` safe).
+_TEXT_SYMBOLS = {
+    "textless": "<",
+    "textgreater": ">",
+    "textbar": "|",
+    "textasciicircum": "^",
+    "textasciigrave": "`",
+    "textquotesingle": "'",
+    "textquotedbl": '"',
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textdollar": "$",
+    "textunderscore": "_",
+    "textsection": "\u00a7",
+    "textparagraph": "\u00b6",
+    "textellipsis": "\u2026",
+    "textexclamdown": "\u00a1",
+    "textquestiondown": "\u00bf",
+    "texteuro": "\u20ac",
+}
 _SYMBOLS = {",": " ", ";": " ", ":": " ", "\\": " ", " ": " ", "\n": " "}
 
 
@@ -98,7 +118,7 @@ def _to_unicode(latex: str) -> str:
 def _leftovers(match: re.Match[str]) -> str:
     name, symbol = match.groups()
     if name is not None:
-        return _WORDS.get(name, "")
+        return _WORDS.get(name) or _TEXT_SYMBOLS.get(name, "")
     if symbol is None:  # a lone trailing backslash, e.g. from "\{x\}" split at the brace
         return ""
     return _SYMBOLS.get(symbol, symbol if symbol in "$&%#_" else "")
@@ -148,7 +168,7 @@ def _clean(parts: Iterable) -> list:
         text = str(part)
         trailing = _TRAILING_COMMAND.search(text)
         command = None
-        if trailing and trailing.group(1) not in _WORDS:
+        if trailing and trailing.group(1) not in _WORDS and trailing.group(1) not in _TEXT_SYMBOLS:
             command, text = trailing.group(1), text[: trailing.start()]
         text = _clean_string(text)
         if text:

@@ -121,7 +121,9 @@ class _Page:
     def extensions(self) -> list[Extension]:
         options = self.site.options
         heading = options.references_heading if options.per_page_references else None
-        citations = CitationExtension(self.registry, references_heading=heading)
+        citations = CitationExtension(
+            self.registry, references_heading=heading, label=self.site.formatter.label_of
+        )
         tables = LiteratureTables(
             self.tables, citations, self.site.formatter, self.site.project.root
         )

@@ -148,7 +148,9 @@ class Site:
     def extensions(self) -> list[markdown.Extension]:
         """The extensions that record a page's citations and tables into this site."""
         heading = self.options.references_heading if self.options.per_page_references else None
-        citations = CitationExtension(self.registry, references_heading=heading)
+        citations = CitationExtension(
+            self.registry, references_heading=heading, label=self.formatter.label_of
+        )
         return [
             citations,
             LiteratureTables(self.tables, citations, self.formatter, self.project.root),
