@@ -335,8 +335,9 @@ def test_an_entry_with_ten_thousand_authors(site_builder):
     text = "Author0 G, Author1 G, Author2 G, et al. A consortium paper. J Big Sci. 2020;1:1-2."
     assert (
         f'Cited <span class="bibcite-citation" id="cite-1">[<a class="bibcite-ref" '
-        f'href="#ref-many" title="{text}">1</a>]</span> by <span class="bibcite-citation '
-        f'bibcite-narrative" id="cite-2">Author0 et al. [<a class="bibcite-ref" href="#ref-many" '
+        f'href="#ref-many" aria-label="Reference 1" title="{text}">1</a>]</span> by '
+        f'<span class="bibcite-citation bibcite-narrative" id="cite-2">Author0 et al. '
+        f'[<a class="bibcite-ref" href="#ref-many" aria-label="Reference 1" '
         f'title="{text}">1</a>]</span>.' in html
     )
     assert f'<li id="ref-many" value="1"><span class="bibcite-entry">{text}</span>' in html
@@ -356,7 +357,7 @@ def test_a_page_with_two_thousand_citations(site_builder):
     html = result.html("index.md")
     citations = re.findall(
         r'<span class="bibcite-citation" id="cite-(\d+)">\[<a class="bibcite-ref" '
-        r'href="#ref-k(\d+)" title="[^"]*">(\d+)</a>\]</span>',
+        r'href="#ref-k(\d+)" aria-label="Reference \d+" title="[^"]*">(\d+)</a>\]</span>',
         html,
     )
     assert citations == [(str(n + 1), str(n % 100), str(n % 100 + 1)) for n in range(2000)]

@@ -101,7 +101,7 @@ CITATION_ELEMENTS = {
     ("span", ("class", "id")),  # the citation group
     ("span", ("class",)),  # an unknown key
     ("span", ("class", "title")),  # a number without a link
-    ("a", ("class", "href", "title")),  # a number with a link
+    ("a", ("aria-label", "class", "href", "title")),  # a number with a link
 }
 
 items = st.builds(

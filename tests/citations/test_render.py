@@ -33,7 +33,10 @@ def view(numbers=None, *, groups=(), href=lambda key: f"#ref-{key}") -> render.P
 
 def link(key: str, number: int) -> str:
     title = f"{key} &quot;ref&quot; &lt;&amp;&gt;" if key != "x" else "x ref."
-    return f'<a class="bibcite-ref" href="#ref-{key}" title="{title}">{number}</a>'
+    return (
+        f'<a class="bibcite-ref" href="#ref-{key}" aria-label="Reference {number}" '
+        f'title="{title}">{number}</a>'
+    )
 
 
 def cited(*keys: str, **affixes) -> CitationGroup:
@@ -124,6 +127,24 @@ def test_narrative_without_authors_is_the_number_alone():
     )
 
 
+def test_a_number_link_is_named_reference_n_and_described_by_the_reference():
+    # A screen reader hears "Reference 7, link" and then the reference itself (the title is the
+    # link's description), not a bare "7".
+    group = cited("x")
+    page = render.PageView(
+        groups=[group],
+        numbers={"x": 7},
+        key_of=lambda written: written,
+        reference=lambda key: Reference(key, "<i>T</i>.", 'Doe J. "T" <&>. 2001.', "Doe"),
+        href=lambda key: "../references/#ref-x",
+    )
+    assert render.citation(group, 1, page) == (
+        '<span class="bibcite-citation" id="cite-1">[<a class="bibcite-ref" '
+        'href="../references/#ref-x" aria-label="Reference 7" '
+        'title="Doe J. &quot;T&quot; &lt;&amp;&gt;. 2001.">7</a>]</span>'
+    )
+
+
 def test_without_a_target_the_number_is_not_a_link():
     assert render.citation(cited("a"), 1, view(href=lambda key: None)) == (
         '<span class="bibcite-citation" id="cite-1">[<span class="bibcite-ref" '
@@ -180,14 +201,22 @@ def test_reference_list_in_number_order_with_back_links():
 def test_bibliography_list_lead_and_entries_without_back_links():
     page = view({"a": 1, "d": 2})
     links = {
-        "a": [render.Backlink("../p/#cite-1", 'P & "Q"', 'Cited in P & "Q"')],
+        "a": [
+            render.Backlink("../p/#cite-1", 'P & "Q"', 'Cited in P & "Q"'),
+            render.Backlink("../r/#cite-2", "Results", "Cited in Results"),
+            render.Backlink("../", "Home", "Cited in Home"),
+        ],
         "d": [],
     }
-    assert render.reference_list(page, links.__getitem__, lead="Cited in:") == (
+    # Page titles are words: the links are separated, not run together.
+    listing = render.reference_list(page, links.__getitem__, lead="Cited in:", separator=", ")
+    assert listing == (
         '<ol class="bibcite-references">\n'
         '<li id="ref-a" value="1"><span class="bibcite-entry"><i>a</i> ref.</span> '
         '<span class="bibcite-backlinks">Cited in: <a href="../p/#cite-1" '
-        'aria-label="Cited in P &amp; &quot;Q&quot;">P &amp; &quot;Q&quot;</a></span></li>\n'
+        'aria-label="Cited in P &amp; &quot;Q&quot;">P &amp; &quot;Q&quot;</a>, '
+        '<a href="../r/#cite-2" aria-label="Cited in Results">Results</a>, '
+        '<a href="../" aria-label="Cited in Home">Home</a></span></li>\n'
         '<li id="ref-d" value="2"><span class="bibcite-entry"><i>d</i> ref.</span></li>\n'
         "</ol>"
     )

@@ -31,7 +31,10 @@ IDS = {key: f"ref-{key}" for key in TEXT} | {"doe:2005.a": "ref-doe-2005-a-be6a6
 def ref(number: int, key: str, href: str | None = None) -> str:
     """A number linking to its reference, with the reference as its title."""
     href = href if href is not None else f"#{IDS[key]}"
-    return f'<a class="bibcite-ref" href="{href}" title="{TEXT[key]}">{number}</a>'
+    return (
+        f'<a class="bibcite-ref" href="{href}" aria-label="Reference {number}" '
+        f'title="{TEXT[key]}">{number}</a>'
+    )
 
 
 def cite(index: int, inner: str, author: str = "") -> str:
@@ -66,8 +69,9 @@ def back(*indexes: int) -> str:
 
 
 def cited_in(*pages: tuple[str, str]) -> str:
-    """Back-links of the References page: (href, page title) for each citing page."""
-    links = " ".join(
+    """Back-links of the References page: (href, page title) for each citing page, separated by
+    commas."""
+    links = ", ".join(
         f'<a href="{href}" aria-label="Cited in {title}">{title}</a>' for href, title in pages
     )
     return f' <span class="bibcite-backlinks">Cited in: {links}</span>'

@@ -87,15 +87,15 @@ def citation(page: Page, key: str, nth: int = 0) -> Locator:
 
 
 def expect_card_for(page: Page, link: Locator) -> Locator:
-    """The open card belongs to `link`: named by its number, described to screen readers, and
-    holding the reference's full entry from the page's list."""
+    """The open card belongs to `link`: named by its number, the link's details for screen
+    readers, and holding the reference's full entry from the page's list."""
     shown = card(page)
     expect(shown).to_have_count(1)
     expect(shown).to_be_visible()
     number = link.inner_text().strip()
     expect(shown).to_have_attribute("role", "dialog")
     expect(shown).to_have_attribute("aria-label", f"Reference {number}")
-    expect(link).to_have_attribute("aria-describedby", shown.get_attribute("id") or "?")
+    expect(link).to_have_attribute("aria-details", shown.get_attribute("id") or "?")
     target = (link.get_attribute("href") or "").removeprefix("#")
     entry = page.locator(f'[id="{target}"] .bibcite-entry').inner_text()
     expect(shown.locator(".bibcite-card__body")).to_have_text(entry)

@@ -115,7 +115,8 @@ ALLOWED = {
     ("html", ()), ("head", ()), ("title", ()), ("body", ()),  # the test theme
     ("h1", ("id",)), ("h2", ("id",)), ("p", ()),  # Markdown
     ("meta", ("content", "name")), ("script", ("type",)),  # scholarly metadata
-    ("span", ("class",)), ("span", ("class", "id")), ("a", ("class", "href", "title")),
+    ("span", ("class",)), ("span", ("class", "id")),
+    ("a", ("aria-label", "class", "href", "title")),
     ("ol", ("class",)), ("li", ("id", "value")), ("a", ("aria-label", "href")), ("a", ("href",)),
     ("div", ("class",)), ("div", ("aria-labelledby", "class", "role", "tabindex")),
     ("table", ("class", "id")), ("caption", ("id",)), ("thead", ()), ("tbody", ()), ("tr", ()),
@@ -176,11 +177,15 @@ def test_javascript_and_data_urls_and_a_malformed_doi_are_text(page):
 
 
 def test_keys_prefixes_and_locators_with_quotes_and_angle_brackets(page):
-    hostile = f'<a class="bibcite-ref" href="#{HOSTILE_ID}" title="{HOSTILE_TITLE}">1</a>'
+    hostile = (
+        f'<a class="bibcite-ref" href="#{HOSTILE_ID}" aria-label="Reference 1" '
+        f'title="{HOSTILE_TITLE}">1</a>'
+    )
     assert (
         '<span class="bibcite-citation" id="cite-1">[see &lt;script&gt;alert(14)&lt;/script&gt; '
         f"{hostile}, p. &lt;img src=x onerror=alert(15)&gt;; "
-        '<a class="bibcite-ref" href="#ref-dataurl" title="Alpha A. A data URL [Internet]. 2001. '
+        '<a class="bibcite-ref" href="#ref-dataurl" aria-label="Reference 2" '
+        'title="Alpha A. A data URL [Internet]. 2001. '
         'Available from: data:text/html;base64,PHNjcmlwdD5hbGVydCg4KTwvc2NyaXB0Pg==">2</a>]</span>'
         in page
     )

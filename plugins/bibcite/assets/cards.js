@@ -35,17 +35,36 @@
   // The title attribute is the no-JavaScript fallback: keep its text, remove the attribute so the
   // browser's (or the theme's) tooltip does not show over the card. Material's content.tooltips
   // has already bound a tooltip to each [title] element by now, so each link is replaced by a
-  // copy without those listeners.
+  // copy without those listeners. The title was also the link's accessible description (the
+  // reference, read out after "Reference 2"): the copy is described by a hidden element holding
+  // the same text, one for each reference on the page.
   function setup() {
     close(false);
+    var old = document.querySelector(".bibcite-descriptions");
+    if (old) old.remove();
     var links = document.querySelectorAll("a.bibcite-ref[title]");
+    if (!links.length) return;
+    var descriptions = document.createElement("div");
+    descriptions.className = "bibcite-descriptions";
+    descriptions.hidden = true;
+    var ids = {};
     for (var i = 0; i < links.length; i++) {
       var link = links[i];
+      var text = link.getAttribute("title");
+      if (!Object.prototype.hasOwnProperty.call(ids, text)) {
+        var description = document.createElement("span");
+        description.id = "bibcite-description-" + ++sequence;
+        description.textContent = text;
+        descriptions.appendChild(description);
+        ids[text] = description.id;
+      }
       var copy = link.cloneNode(true);
-      copy.setAttribute("data-bibcite-text", link.getAttribute("title"));
+      copy.setAttribute("data-bibcite-text", text);
+      copy.setAttribute("aria-describedby", ids[text]);
       copy.removeAttribute("title");
       link.replaceWith(copy);
     }
+    document.body.appendChild(descriptions);
   }
 
   // The formatted reference for a link, as a node to copy from, or null.
@@ -105,9 +124,10 @@
     close(false);
     owner = link;
     card = build(link);
-    // Right after the citation, so Tab moves from the citation into the card's links.
+    // Right after the citation, so Tab moves from the citation into the card's links. The link
+    // stays described by its reference; the card is its details.
     link.after(card);
-    link.setAttribute("aria-describedby", card.id);
+    link.setAttribute("aria-details", card.id);
     place();
     card.classList.add("bibcite-card--open");
   }
@@ -122,7 +142,7 @@
     card = null;
     owner = null;
     if (link) {
-      link.removeAttribute("aria-describedby");
+      link.removeAttribute("aria-details");
       if (restoreFocus && hadFocus) {
         refocusing = true;
         link.focus();

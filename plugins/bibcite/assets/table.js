@@ -3,6 +3,7 @@
  * Each column heading becomes a button: click it, or press Enter or Space on it, to sort the
  * rows by that column (again to reverse); the heading's aria-sort says how the table is sorted.
  * "Not reported" cells always sort last. Without JavaScript the table reads in its default order.
+ * A table wider than its box gets a note saying that it scrolls sideways.
  */
 (function () {
   "use strict";
@@ -78,8 +79,38 @@
     });
   }
 
+  // A note under the caption of a table that scrolls sideways (and only while it does) saying
+  // so: on a phone the columns beyond the box's edge are easy to miss. Screen readers, which read
+  // the cells anyway, neither hear it nor find it in the table's name.
+  function note(table) {
+    var box = table.closest(".bibcite-table-scroll");
+    if (!box || !table.caption || table.caption.querySelector(".bibcite-table-hint")) return;
+    var hint = document.createElement("span");
+    hint.className = "bibcite-table-hint";
+    hint.setAttribute("aria-hidden", "true");
+    hint.textContent =
+      "Scroll the table sideways to see all " + headings(table).length + " columns.";
+    table.caption.appendChild(hint);
+    function update() {
+      hint.hidden = box.scrollWidth <= box.clientWidth + 1;
+    }
+    update();
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(update);
+      observer.observe(box);
+      observer.observe(table);
+    } else {
+      window.addEventListener("resize", update);
+    }
+  }
+
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("table.bibcite-table-table"), enhance);
+    Array.prototype.forEach.call(document.querySelectorAll("table.bibcite-table-table"), function (
+      table
+    ) {
+      if (table.tHead) note(table);
+      enhance(table);
+    });
   }
 
   // Material's instant navigation swaps pages without reloading: it announces each on document$.

@@ -128,7 +128,12 @@ def _number_link(written: str, page: PageView) -> str:
     title = escape(reference.text)
     if href is None:
         return f'<span class="bibcite-ref" title="{title}">{number}</span>'
-    return f'<a class="bibcite-ref" href="{escape(href)}" title="{title}">{number}</a>'
+    # Named "Reference 2" (a bare "2" says nothing to a screen reader) and described by the
+    # reference itself (the title); cards.js keeps that description when it drops the title.
+    return (
+        f'<a class="bibcite-ref" href="{escape(href)}" aria-label="Reference {number}" '
+        f'title="{title}">{number}</a>'
+    )
 
 
 class Backlink(NamedTuple):  # a tuple: one is made per reference per page
@@ -138,21 +143,30 @@ class Backlink(NamedTuple):  # a tuple: one is made per reference per page
 
 
 def reference_list(
-    page: PageView, backlinks: Callable[[str], list[Backlink]], *, lead: str = "↩"
+    page: PageView,
+    backlinks: Callable[[str], list[Backlink]],
+    *,
+    lead: str = "↩",
+    separator: str = " ",
 ) -> str:
     """The page's references as an ordered list by number, each followed by `lead` and links back
-    to where it is cited."""
+    to where it is cited, `separator` between them (", " for links named by page titles)."""
     items = [
-        _entry(key, number, page.reference(key), backlinks(key), lead)
+        _entry(key, number, page.reference(key), backlinks(key), lead, separator)
         for key, number in sorted(page.numbers.items(), key=lambda pair: pair[1])
     ]
     return '<ol class="bibcite-references">\n' + "\n".join(items) + "\n</ol>"
 
 
 def _entry(
-    key: str, number: int, reference: Reference, backlinks: list[Backlink], lead: str
+    key: str,
+    number: int,
+    reference: Reference,
+    backlinks: list[Backlink],
+    lead: str,
+    separator: str,
 ) -> str:
-    links = " ".join(
+    links = separator.join(
         f'<a href="{escape(link.href)}" aria-label="{escape(link.label)}">{escape(link.text)}</a>'
         for link in backlinks
     )

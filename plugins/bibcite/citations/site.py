@@ -141,7 +141,10 @@ class ResolvedSite:
                 numbers.setdefault(key, len(numbers) + 1)
         view = self._view(src_uri, numbers)
         return render.reference_list(
-            view, lambda key: self._backlinks_site(src_uri, key), lead="Cited in:"
+            view,
+            lambda key: self._backlinks_site(src_uri, key),
+            lead="Cited in:",
+            separator=", ",
         )
 
 
