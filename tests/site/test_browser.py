@@ -243,8 +243,8 @@ def test_with_reduced_motion_the_landed_citation_is_ringed_not_animated(
     page = context.new_page()
     try:
         page.goto(site_server.url("case-presentation/"))
-        page.locator("#ref-chakr2013 .bibcite-backlinks a").nth(2).click()
-        landed = page.locator("#cite-3")
+        page.locator("#ref-chakr2013 .bibcite-backlinks a").first.click()
+        landed = page.locator("#cite-1")
         expect(landed).to_be_in_viewport()
         style = landed.evaluate(
             "element => [getComputedStyle(element).animationName,"
@@ -275,6 +275,81 @@ def test_search_offers_the_page(
         result = page.locator(f'.md-search-result__item a[href*="{expected}"]', has_text=word)
         expect(result.first).to_be_visible(timeout=10_000)
         assert console.take() == []
+    finally:
+        context.close()
+
+
+def test_search_for_rodnan_offers_the_home_page(browser: Browser, site_server: SiteServer):
+    context = new_context(browser, DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(site_server.url("methods/"))
+        page.locator(".md-search__input").click()
+        page.keyboard.type("Rodnan")
+        home = re.compile(re.escape(site_server.url("")) + r"\?h=rodnan#results$")
+        results = page.locator(".md-search-result__item a", has_text="Rodnan")
+        expect(results.first).to_be_visible(timeout=10_000)
+        hrefs = [results.nth(i).evaluate("a => a.href") for i in range(results.count())]
+        assert any(home.match(href) for href in hrefs), hrefs
+    finally:
+        context.close()
+
+
+def test_the_closed_search_takes_no_tab_stop(browser: Browser, site_server: SiteServer):
+    """Every Tab stop before the page's menu shows where the focus is: the search results' box,
+    closed and of no height, is not one of them."""
+    context = new_context(browser, DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(site_server.url(""))
+        for _ in range(8):
+            page.keyboard.press("Tab")
+            focused = page.evaluate("document.activeElement.className")
+            assert "md-search__scrollwrap" not in focused
+            if "md-nav__link" in focused:
+                break
+        else:
+            pytest.fail("Tab never reached the menu")
+    finally:
+        context.close()
+
+
+def test_a_missing_page_gets_a_404_page_with_ways_on(browser: Browser, site_server: SiteServer):
+    context = new_context(browser, DESKTOP)
+    page = context.new_page()
+    try:
+        response = page.goto(site_server.url("no/such/page/"))
+        assert response is not None and response.status == 404
+        expect(page).to_have_title(re.compile(r"^Page not found - "))
+        expect(page.locator("article h1")).to_have_text("Page not found")
+        expect(page.locator("article p").first).to_contain_text("There is no page at this address")
+
+        page.get_by_role("link", name="Search the site").click()
+        expect(page.locator(".md-search__input")).to_be_focused()
+        assert page.evaluate("document.getElementById('__search').checked")
+        expect(page.locator("header.article-header")).to_be_visible()  # on the home page
+
+        page.goto(site_server.url("no/such/page/"))
+        page.get_by_role("link", name="Go to the home page").click()
+        expect(page).to_have_url(site_server.url(""))
+        expect(page.locator("header.article-header h1")).to_contain_text("Case report of")
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_header_fits_the_first_screen(browser: Browser, site_server: SiteServer):
+    """The title takes at most a third of a 390×844 screen; the source line, the dates and
+    "Cite this" are on the first screen too, and "Cite this" leads to the citation."""
+    context = new_context(browser, PHONE)
+    page = context.new_page()
+    try:
+        page.goto(site_server.url(""))
+        title = page.locator("header.article-header h1").bounding_box()
+        assert title is not None and title["height"] <= PHONE["height"] / 3, title
+        for part in (".article-type", ".publication", ".article-meta"):
+            expect(page.locator(f"header.article-header {part}")).to_be_in_viewport()
+        page.locator("header.article-header").get_by_role("link", name="Cite this").tap()
+        expect(page.locator("#cite-this-report")).to_be_in_viewport()
     finally:
         context.close()
 
@@ -395,7 +470,16 @@ def test_print_shows_the_text_and_references_only(
         article = page.locator("article").bounding_box()
         assert table is not None and article is not None
         assert table["x"] + table["width"] <= article["x"] + article["width"] + 1, (table, article)
+        note = page.locator("footer.site-print-note")
+        expect(note).to_be_visible()
+        printed = " ".join(note.inner_text().split())
+        assert re.fullmatch(
+            r"Printed from https?://\S+/literature-review/ · site last updated \w+ \d+, \d{4}",
+            printed,
+        ), printed
         page.screenshot(path=artifacts / "literature-review-print.png", full_page=True)
+        page.emulate_media(media="screen")
+        expect(note).to_be_hidden()
         page.pdf(path=str(artifacts / "literature-review.pdf"))
     finally:
         context.close()

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -27,7 +28,7 @@ NAV = [
     ("Literature review", "literature-review.md"),
     ("Discussion and conclusions", "discussion.md"),
     ("References", "references.md"),
-    ("For authors", "for-authors.md"),
+    ("For authors", "for-authors.md"),  # in the section "About this site", last
 ]
 
 # The 19 authors with their affiliation numbers, in the source abstract's order.
@@ -170,6 +171,22 @@ def test_menu_on_each_page_lists_every_page_in_order(
 
 
 # --- home page -----------------------------------------------------------------------------
+
+
+def test_for_authors_is_last_under_about_this_site(pages: dict[str, BeautifulSoup]) -> None:
+    sections = pages["index.md"].select("nav.md-nav--primary > ul > li.md-nav__item--section")
+    last = sections[-1]
+    label = last.find("label")
+    assert label is not None and squash(label.get_text(" ")) == "About this site"
+    links = [squash(a.get_text(" ")) for a in last.select("a.md-nav__link[href]")]
+    assert links == ["For authors"]
+
+
+def test_search_does_not_index_the_authors_page(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    indexed = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert url_of("for-authors.md") not in indexed
+    assert url_of("case-presentation.md") in indexed  # readers' pages still are
 
 
 def test_home_shows_the_abstract_title_as_heading(pages: dict[str, BeautifulSoup]) -> None:
@@ -371,3 +388,195 @@ def test_search_indexes_narrative_authors_but_not_the_bracketed_numbers(
         text = text.replace(citation, "")
     for citation in bracketed:
         assert citation not in text
+
+
+# --- what the source does not give (CONTENT.md) --------------------------------------------
+
+# Statements the source abstract does not make, in the words the site once used for them.
+NOT_IN_THE_SOURCE = [
+    "©",
+    "copyright",
+    "keywords",
+    "modified Rodnan",
+    "skin score",
+    "out of a maximum",
+    "Her disease was refractory",
+    "had not responded",
+    "three steps taken",
+    "The reports found by the review",
+]
+
+
+def visible_text(soup: BeautifulSoup) -> str:
+    """Everything a reader can read on the page: the body's text, header and footer included."""
+    body = BeautifulSoup(str(soup.body), "html.parser")
+    for hidden in body(["script", "style", "template"]):
+        hidden.decompose()
+    return squash(body.get_text(" "))
+
+
+@pytest.mark.parametrize("src", [src for _, src in NAV])
+def test_no_page_says_what_the_source_does_not(pages: dict[str, BeautifulSoup], src: str) -> None:
+    text = visible_text(pages[src]).lower()
+    assert [words for words in NOT_IN_THE_SOURCE if words.lower() in text] == []
+
+
+@pytest.mark.parametrize("src", [src for _, src in NAV])
+def test_the_footer_says_what_the_site_is_and_claims_no_copyright(
+    pages: dict[str, BeautifulSoup], src: str
+) -> None:
+    footer = squash(pages[src].select_one("footer.md-footer").get_text(" "))
+    assert "This site is a summary written from the published abstract" in footer
+    assert (
+        "Chakr R, Pavan T, Siqueira I, et al. AB0505 Case report of allogeneic unrelated-donor"
+        " mesenchymal stem cells (MSC) infusion in systemic sclerosis (SSc)."
+        " Ann Rheum Dis. 2013;72 Suppl 3:A943." in footer
+    )
+    assert "©" not in footer and "copyright" not in footer.lower()
+
+
+def test_no_keywords_in_the_metadata_or_the_downloads(
+    site: Path, pages: dict[str, BeautifulSoup]
+) -> None:
+    head = pages["index.md"].head
+    assert head.find("meta", attrs={"name": "citation_title"}) is not None  # the tags are there
+    assert head.find("meta", attrs={"name": "citation_keywords"}) is None
+    for script in head.find_all("script", type="application/ld+json"):
+        assert "keywords" not in json.loads(script.string)
+    for download in (site / "downloads").rglob("*.ris"):
+        assert "\nKW  - " not in download.read_text("utf-8"), download
+    for download in (site / "downloads").rglob("*.bib"):
+        assert "keywords" not in download.read_text("utf-8"), download
+
+
+def test_the_rodnan_score_is_in_the_sources_words(pages: dict[str, BeautifulSoup]) -> None:
+    for src in ("index.md", "case-presentation.md"):
+        assert "(Rodnan score 47/51)" in main_text(pages[src]), src
+
+
+def test_refractory_is_left_as_the_source_says_it(pages: dict[str, BeautifulSoup]) -> None:
+    phrase = "extensive lung fibrosis refractory to methotrexate, azathioprine and cyclophosphamide"
+    for src in ("index.md", "case-presentation.md"):
+        assert phrase in main_text(pages[src]), src
+
+
+def literature_table(pages: dict[str, BeautifulSoup]) -> Tag:
+    table = main(pages["literature-review.md"]).find(id="literature-table").find_next("table")
+    assert table is not None
+    return table
+
+
+def test_no_row_of_the_table_holds_the_groups_fatality_statement(
+    pages: dict[str, BeautifulSoup],
+) -> None:
+    table = literature_table(pages)
+    headings = [squash(th.get_text(" ")) for th in table.select("thead th")]
+    death = next(i for i, h in enumerate(headings) if h.startswith("Death attributed to MSC"))
+    rows = {
+        squash(row.find(["th", "td"]).get_text(" ")).split(" [")[0]: squash(
+            row.find_all(["th", "td"])[death].get_text(" ")
+        )
+        for row in table.select("tbody tr")
+    }
+    assert rows == {
+        "Christopeit et al. 2008": "not reported",
+        "Guiducci et al. 2010": "not reported",
+        "Keyszer et al. 2011": "not reported",
+        "This case (2013)": "not reported",
+    }
+    assert "fatality" not in squash(table.get_text(" ")).lower()
+
+
+def test_a_note_under_the_table_says_it_once_for_the_group_citing_the_source(
+    pages: dict[str, BeautifulSoup],
+) -> None:
+    table = literature_table(pages)
+    notes = [
+        p
+        for p in table.find_all_next("p")
+        if "In other reports, fatality was not attributed to MSC infusion" in p.get_text()
+    ]
+    assert len(notes) == 1
+    assert notes[0].select('a.bibcite-ref[href$="#ref-chakr2013"]'), "the note cites no source"
+    assert "once, of all of them" in squash(notes[0].get_text(" "))
+
+
+def test_the_home_page_cites_its_source_once(pages: dict[str, BeautifulSoup]) -> None:
+    article = main(pages["index.md"])
+    for listed in article.select("ol.bibcite-references"):
+        listed.decompose()
+    assert len(article.select("a.bibcite-ref")) == 1
+
+
+@pytest.mark.parametrize("src", ["case-presentation.md", "methods.md", "discussion.md"])
+def test_a_page_written_from_the_source_cites_it_once(
+    pages: dict[str, BeautifulSoup], src: str
+) -> None:
+    article = main(pages[src])
+    for listed in article.select("ol.bibcite-references"):
+        listed.decompose()
+    assert len(article.select('a.bibcite-ref[href$="#ref-chakr2013"]')) == 1
+
+
+# --- the home page's header ----------------------------------------------------------------
+
+
+def site_updated() -> str:
+    """The date of the last commit to docs/, as the header writes it ("November 24, 2026")."""
+    stamp = subprocess.run(
+        ["git", "log", "-1", "--format=%at", "--", "docs"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    day = datetime.fromtimestamp(int(stamp), tz=UTC)
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def test_home_header_is_a_journal_article_header(pages: dict[str, BeautifulSoup]) -> None:
+    header = main(pages["index.md"]).select_one("header.article-header")
+    assert header is not None, "no article header on the home page"
+    assert squash(header.select_one(".article-type").get_text()) == "Case report"
+    assert squash(header.h1.get_text(" ")).removesuffix(" ¶") == (
+        "Case report of allogeneic unrelated-donor mesenchymal stem cells (MSC) infusion"
+        " in systemic sclerosis (SSc)"
+    )
+    assert header.select_one(".authors") is not None
+    assert [squash(li.get_text(" ")) for li in header.select("ol.affiliations > li")] == [
+        "Not given in the published abstract.",
+        "Hospital Santa Casa de Misericórdia de Porto Alegre, Porto Alegre, Brazil",
+    ]
+    assert squash(header.select_one(".publication").get_text(" ")) == (
+        "Annals of the Rheumatic Diseases 2013;72 Suppl 3:A943 · Abstract AB0505 ·"
+        " EULAR 2013 congress abstracts"
+    )
+    meta = squash(header.select_one(".article-meta").get_text(" "))
+    assert "Published 2013" in meta
+    assert f"Site updated {site_updated()}" in meta
+    cite = header.select_one('.article-meta a[href="#cite-this-report"]')
+    assert cite is not None and squash(cite.get_text()) == "Cite this"
+    assert pages["index.md"].find(id="cite-this-report") is not None
+
+
+def test_home_table_of_contents_lists_cite_this_before_the_references(
+    pages: dict[str, BeautifulSoup],
+) -> None:
+    toc = pages["index.md"].select_one("nav.md-nav--secondary")
+    items = [(squash(a.get_text(" ")), a["href"]) for a in toc.select("a.md-nav__link")]
+    assert items[-2:] == [("Cite this report", "#cite-this-report"), ("References", "#references")]
+
+
+@pytest.mark.parametrize("src", [src for _, src in NAV])
+def test_printouts_carry_the_address_and_the_date(
+    pages: dict[str, BeautifulSoup], src: str
+) -> None:
+    note = pages[src].select_one("footer.site-print-note")
+    assert note is not None
+    text = squash(note.get_text(" "))
+    canonical = pages[src].find("link", rel="canonical")["href"]
+    assert text == f"Printed from {canonical} · site last updated {site_updated()}"
+
+
+def test_the_404_page_has_a_title_of_its_own(site: Path, pages: dict[str, BeautifulSoup]) -> None:
+    soup = BeautifulSoup((site / "404.html").read_text("utf-8"), "html.parser")
+    assert soup.title.get_text() != pages["index.md"].title.get_text()
+    assert soup.title.get_text().startswith("Page not found")
+    assert squash(main(soup).h1.get_text()) == "Page not found"
