@@ -6,6 +6,9 @@ a baseline build of a tiny site, so that "memory stays bounded" is a number, not
 
     .venv/bin/python bench/stress.py            # all scenarios
     .venv/bin/python bench/stress.py authors    # or bib50mb, citations, faults, macros, ...
+    .venv/bin/python bench/stress.py bib50mb --without first_pass   # a mechanism patched out
+
+`--without NAME` builds with the hook bench/without/NAME.py (see bench/mechanisms.py).
 
 Not a test: the numbers depend on the machine. tests/bibliography/test_robustness.py builds smaller
 (10,000 authors, 2,000 citations) and checks their HTML.
@@ -13,6 +16,8 @@ Not a test: the numbers depend on the machine. tests/bibliography/test_robustnes
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import subprocess
 import sys
@@ -50,13 +55,17 @@ def entry(index: int) -> str:
     )
 
 
+HOOKS: list[str] = []  # bench/without/ hooks for every scenario's build (`--without`)
+
+
 def write_site(root: Path, bib: str, page: str) -> Path:
     (root / "theme").mkdir(parents=True, exist_ok=True)
     (root / "theme" / "main.html").write_text(THEME)
     (root / "docs").mkdir(exist_ok=True)
     (root / "docs" / "index.md").write_text(page, encoding="utf-8")
     (root / "refs.bib").write_text(bib, encoding="utf-8")
-    (root / "mkdocs.yml").write_text(CONFIG)
+    hooks = "".join(f"  - {json.dumps(hook)}\n" for hook in HOOKS)
+    (root / "mkdocs.yml").write_text(CONFIG + (f"hooks:\n{hooks}" if hooks else ""))
     return root
 
 
@@ -125,8 +134,11 @@ def faults(root: Path) -> Path:
 def macros(root: Path) -> Path:
     """26 @string macros, each the one before twice: under a kilobyte of .bib that would expand
     to gigabytes; bounded at 1,000,000 characters a value, with a warning per macro cut."""
-    bib = '@string{m0 = "' + "x" * 32 + '"}\n' + "".join(
-        f"@string{{m{n} = m{n - 1} # m{n - 1}}}\n" for n in range(1, 27)
+    bib = (
+        '@string{m0 = "'
+        + "x" * 32
+        + '"}\n'
+        + "".join(f"@string{{m{n} = m{n - 1} # m{n - 1}}}\n" for n in range(1, 27))
     )
     bib += "@article{key0, title = m26, journal = {J}, year = 2001}\n"
     return write_site(root, bib, "# Macros\n\nCited [@key0].\n")
@@ -158,7 +170,15 @@ def build(site: Path) -> tuple[float, float, int]:
     return wall, usage.ru_maxrss / 1024, child.returncode  # ru_maxrss is in KiB on Linux
 
 
-def main(names: list[str]) -> int:
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", metavar="scenario", help=", ".join(SCENARIOS))
+    parser.add_argument("--without", action="append", default=[], choices=WITHOUT)
+    args = parser.parse_args(argv)
+    names = args.names
+    if unknown := set(names) - set(SCENARIOS):
+        parser.error(f"no scenario {', '.join(sorted(unknown))}")
+    HOOKS.extend(str(Path(__file__).parent / "without" / f"{name}.py") for name in args.without)
     print(f"{'scenario':<10} {'input':>10} {'build s':>8} {'peak MB':>8}  status")
     failed = 0
     for name in names or list(SCENARIOS):
@@ -171,6 +191,9 @@ def main(names: list[str]) -> int:
             failed += ok != "ok"
             print(f"{name:<10} {size / 1e6:>8.1f}MB {wall:>8.1f} {peak:>8.0f}  {ok}", flush=True)
     return 1 if failed else 0
+
+
+WITHOUT = sorted(path.stem for path in (Path(__file__).parent / "without").glob("*.py"))
 
 
 if __name__ == "__main__":
