@@ -172,3 +172,18 @@ def test_an_entry_first_formatted_from_a_cached_index_is_located_in_its_own_file
         "WARNING: bibcite: more.bib:3: entry 'nojournal' lacks journal, which the style needs; "
         "its reference shows what it has [missing_field] — add the field to the entry"
     ) in lines
+
+
+def test_a_cache_file_that_cannot_be_replaced_leaves_no_temporary_file(tmp_path):
+    site = make_site(tmp_path, PAGES)
+    process(site)
+    folder = tmp_path / ".cache" / "bibcite"
+    for path in cache_files(tmp_path):
+        if path.name.split("-")[0] in {"bibliography", "references", "diagnostics", "downloads"}:
+            path.unlink()
+            path.mkdir()  # a folder in its place: os.replace onto it fails
+    before = sorted(path.name for path in folder.iterdir())
+    for _ in range(2):
+        process(site)
+        assert SOLO in site.html("index.md")
+    assert sorted(path.name for path in folder.iterdir()) == before

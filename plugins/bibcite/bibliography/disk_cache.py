@@ -7,6 +7,7 @@ stale entry. A file that cannot be read is ignored and rewritten.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -134,18 +135,27 @@ class DiskCache:
         """Write atomically, and drop this family's older files (another .bib or style)."""
         if self.directory is None:
             return
+        temporary = None
         try:
             os.makedirs(self.directory, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.directory, delete=False) as stream:
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+            with open(handle, "wb") as stream:
                 for chunk in chunks:
                     stream.write(chunk.encode() if isinstance(chunk, str) else chunk)
-            os.replace(stream.name, os.path.join(self.directory, name))
+            os.replace(temporary, os.path.join(self.directory, name))
+            temporary = None
             stem = name.split(".")[0]  # a family's files for one key share it
             for old in os.listdir(self.directory):
                 if old.startswith(family) and not old.startswith(stem):
                     os.remove(os.path.join(self.directory, old))
         except OSError as error:  # a read-only checkout still builds, just without the cache
             log.debug("cannot write the cache in %s: %s", self.directory, error)
+        finally:
+            # Whatever stopped the write (a failed replace, a full disk, an error while the
+            # chunks were made), its temporary file would stay for good: one per file per build.
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.remove(temporary)
 
 
 def _name(family: str, key: str, suffix: str) -> str:
