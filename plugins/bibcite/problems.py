@@ -46,6 +46,22 @@ class Problem:
         return f"{location}: {self.message} [{self.category}]{fix}"
 
 
+# The type of each value of a row, in order; `line` may be None.
+_ROW = (str, str, (int, type(None)), str, str, int)
+
+
+def valid_row(row: object) -> bool:
+    """Whether data read back from the cache is a `Problem.row()` (as JSON gives it back)."""
+    return (
+        isinstance(row, list | tuple)
+        and len(row) == len(_ROW)
+        and all(
+            isinstance(value, kind) and not isinstance(value, bool)
+            for value, kind in zip(row, _ROW, strict=True)
+        )
+    )
+
+
 _warned = [0]  # the plugin's warnings since the last `take_warning_count()`
 
 
