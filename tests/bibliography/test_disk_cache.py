@@ -15,6 +15,7 @@ import pytest
 from conftest import DATA, capture_plugin_log, load_text, make_site, new_process
 from mkdocs.commands.build import build
 
+from bibcite.bibliography import disk_cache
 from bibcite.bibliography.disk_cache import DiskCache
 from bibcite.bibliography.load import _read, to_index
 from bibcite.problems import Problem
@@ -46,8 +47,11 @@ def process(
     return [line for line in handler.lines if "bibliography " in line or "formatted refer" in line]
 
 
-def cache_files(root: Path) -> list[Path]:
-    return sorted((root / ".cache" / "bibcite").iterdir())
+def cache_files(root: Path, cache_dir: str = ".cache") -> list[Path]:
+    """The cache's stored files (not its marker, nor its list of the files it wrote)."""
+    folder = root / cache_dir / "bibcite"
+    assert (folder / "CACHEDIR.TAG").is_file() and (folder / "files.json").is_file()
+    return sorted(path for path in folder.iterdir() if "-" in path.name)
 
 
 def families(root: Path) -> list[str]:
@@ -125,7 +129,7 @@ def test_cache_false_keeps_nothing_on_disk(tmp_path):
 def test_cache_dir_is_relative_to_mkdocs_yml(tmp_path):
     site = make_site(tmp_path, PAGES, options={"cache_dir": "build-cache"})
     process(site)
-    assert len(list((tmp_path / "build-cache").iterdir())) == len(FAMILIES)
+    assert len(cache_files(tmp_path, "build-cache")) == len(FAMILIES)
 
 
 def test_a_build_with_every_reference_cached_never_parses_an_entry(tmp_path):
@@ -188,9 +192,8 @@ def test_a_cache_file_that_cannot_be_replaced_leaves_no_temporary_file(tmp_path)
     process(site)
     folder = tmp_path / ".cache" / "bibcite"
     for path in cache_files(tmp_path):
-        if path.name.split("-")[0] in {"bibliography", "references", "diagnostics", "downloads"}:
-            path.unlink()
-            path.mkdir()  # a folder in its place: os.replace onto it fails
+        path.unlink()
+        path.mkdir()  # a folder in its place: os.replace onto it fails
     before = sorted(path.name for path in folder.iterdir())
     for _ in range(2):
         process(site)
@@ -314,11 +317,11 @@ def test_stored_references_of_another_shape_are_discarded(tmp_path, rows):
 def test_a_stored_file_under_another_key_is_discarded(tmp_path):
     cache = DiskCache(str(tmp_path))
     cache.write("references", repr(SIGNATURE), [json.dumps([GOOD_ROW])])
-    (path,) = tmp_path.iterdir()
+    (path,) = tmp_path.glob("references-*")
     stored = path.read_bytes()
     other = ("fingerprint", "unsrt", ())
     cache.write("references", repr(other), [json.dumps([])])
-    (path,) = tmp_path.iterdir()
+    (path,) = tmp_path.glob("references-*")
     path.write_bytes(stored)  # the first key's file under the second key's name
     assert cache.load_references(other) == {}
 
@@ -388,3 +391,28 @@ def test_a_stored_index_of_another_shape_is_discarded(tmp_path, forge):
     cache.write("bibliography", bibliography.fingerprint, [json.dumps(index)])
     files = [_read(path, str(tmp_path)) for path in bibliography.files]
     assert cache.load_bibliography(bibliography.fingerprint, files, "utf-8") is None
+
+
+def test_the_cache_replaces_and_deletes_only_the_files_it_wrote(tmp_path):
+    folder = tmp_path / "bibcite"
+    DiskCache(str(folder)).write("references", "first", [json.dumps([])])
+    mine = {
+        folder / "references-notes.txt": "in the cache's folder, by someone else",
+        tmp_path / "page.md": "outside it",
+    }
+    for path, text in mine.items():
+        path.write_text(text, encoding="utf-8")
+    # Its list of its own files, forged (sealed as the cache seals it) to name the others: it is
+    # discarded, and the cache's files are known by their names again (never these two).
+    forged = ["../page.md", "references-notes.txt"]
+    DiskCache(str(folder))._replace(
+        "files.json", [json.dumps(forged)], disk_cache._seal_digest("files.json"), seal=True
+    )
+    for key in ("second", "third"):
+        DiskCache(str(folder)).write("references", key, [json.dumps([])])
+    assert {path: path.read_text(encoding="utf-8") for path in mine} == mine
+    assert len(list(folder.glob("references-*.json"))) == 1  # the third key's
+    assert sorted(path.name for path in folder.iterdir() if not path.name.startswith("ref")) == [
+        "CACHEDIR.TAG",
+        "files.json",
+    ]

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import make_site, new_process
+from mkdocs.exceptions import PluginError
 
 from bibcite.mkdocs.plugin import BibcitePlugin
-from bibcite.zensical.options import CiteThis, OptionsError, read
+from bibcite.zensical.options import CiteThis, OptionsError, check_cache_dir, read
 
 
 @pytest.fixture
@@ -84,3 +86,24 @@ def test_an_unknown_option_is_a_warning_under_both(folder):
     assert [f"option '{key}': {message}" for key, message in warnings] == read(
         {"bibliography": "a.bib", "colour": "red"}, base_dir=str(folder)
     )[1]
+
+
+@pytest.mark.parametrize("cache_dir", ["docs", "docs/cache", "site", "."])
+def test_a_misplaced_cache_dir_reads_the_same_under_both_hosts(tmp_path, cache_dir):
+    """Both hosts check `cache_dir` against docs_dir, site_dir and the bibliography's folder
+    when they start a build (neither's options see docs_dir)."""
+    site = make_site(tmp_path, {"index.md": "# Home\n"}, options={"cache_dir": cache_dir})
+    new_process()
+    config = site.load()
+    with pytest.raises(PluginError) as mkdocs:
+        config.plugins.on_config(config)
+    options, _ = read({"bibliography": "refs.bib", "cache_dir": cache_dir}, base_dir=str(tmp_path))
+    with pytest.raises(OptionsError) as zensical:
+        check_cache_dir(
+            options,
+            base_dir=str(tmp_path),
+            docs_dir=str(tmp_path / "docs"),
+            site_dir=str(tmp_path / "site"),
+        )
+    assert str(mkdocs.value) == f"bibcite: {zensical.value}"
+    assert str(zensical.value).startswith(f"option 'cache_dir': '{cache_dir}' ")

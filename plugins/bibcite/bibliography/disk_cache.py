@@ -4,6 +4,10 @@ under a key made of everything that produced it (the .bib files' bytes and encod
 style and its options), so a new process skips that work while nothing changed and never sees a
 stale entry.
 
+The cache lives in a folder of its own, `bibcite/` under the `cache_dir` option, marked by a
+CACHEDIR.TAG; `files.json` there lists the files it wrote, the only ones it ever replaces or
+deletes. A folder of that name that it did not make is left alone, and the cache is off.
+
 Everything stored is data, never code: JSON, whose last line seals it with the sha256 of the
 format, the whole key and the JSON before it. A cache may come from elsewhere (CI restores
 `.cache/` from an earlier run), so a file is used only when its seal matches its key and its
@@ -42,8 +46,18 @@ class _Rejected(Exception):
 
 
 class DiskCache:
-    def __init__(self, directory: str | None) -> None:
+    def __init__(self, directory: str | None, *, shown: str = "") -> None:
+        """`directory`: the cache's own folder (`folder()`), None to keep nothing on disk;
+        `shown`: that folder as messages name it."""
         self.directory = directory  # None: caching on disk is off
+        self._owned: dict[str, None] | None = None  # the files it wrote, once known
+        self._problems: list[Problem] = []
+        if directory is not None and not _ours_or_free(directory):
+            self.directory = None
+            self._problems.append(_not_ours(shown or directory))
+
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
 
     # --- the stored values -----------------------------------------------------------------
 
@@ -128,12 +142,14 @@ class DiskCache:
 
     # --- sealed files ----------------------------------------------------------------------
 
-    def read(self, family: str, key: str, valid: Callable[[object], bool]) -> object | None:
+    def read(
+        self, family: str, key: str, valid: Callable[[object], bool], *, name: str = ""
+    ) -> object | None:
         """The value stored under `key`, when its seal holds for this key and `valid(value)`;
         else None."""
         if self.directory is None:
             return None
-        path = os.path.join(self.directory, _name(family, key))
+        path = os.path.join(self.directory, name or _name(family, key))
         try:
             value = _unseal(_read_plain(path), key)
             if not valid(value):
@@ -162,9 +178,55 @@ class DiskCache:
         sha256 and size of what was written, or None when it could not be."""
         if self.directory is None:
             return None
+        try:
+            owned = self._claim()
+            if name not in owned and os.path.lexists(os.path.join(self.directory, name)):
+                raise _Rejected(f"{name} is there, and the cache did not write it")
+            written = self._replace(name, chunks, digest, seal=seal)
+            owned[name] = None
+            stem = name.split(".")[0]  # a family's files for one key share it
+            for old in [old for old in owned if old.startswith(f"{family}-")]:
+                if not old.startswith(stem):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(os.path.join(self.directory, old))
+                    del owned[old]
+            listing = json.dumps(sorted(owned))
+            self._replace(_OWNED, [listing], _seal_digest(_OWNED), seal=True)
+            return written
+        except (OSError, _Rejected) as error:  # a read-only checkout builds, without the cache
+            log.debug("cannot write the cache in %s: %s", self.directory, error)
+            return None
+
+    def _claim(self) -> dict[str, None]:
+        """The files the cache wrote in its folder, the folder made and marked first."""
+        if self._owned is not None:
+            return self._owned
+        assert self.directory is not None
+        os.makedirs(self.directory, exist_ok=True)
+        marker = os.path.join(self.directory, MARKER)
+        if _marked(marker):
+            listed = self.read("files", _OWNED, _valid_owned, name=_OWNED)
+            if listed is None:  # lost: in its own folder, the names it gives are its files
+                listed = [n for n in os.listdir(self.directory) if _OWN_NAME.fullmatch(n)]
+            names = listed
+        else:
+            names = _earlier(self.directory)
+            if names is None:  # another process's files came in meanwhile
+                raise _Rejected("the folder is not the cache's")
+            for name in names:
+                if _TEMPORARY.fullmatch(name):  # left by a process that ended while writing
+                    os.remove(os.path.join(self.directory, name))
+            with open(marker, "x", encoding="utf-8") as stream:
+                stream.write(_MARKER_TEXT)
+        self._owned = dict.fromkeys(name for name in names if _OWN_NAME.fullmatch(name))
+        return self._owned
+
+    def _replace(
+        self, name: str, chunks: Iterable[bytes | str], digest: hashlib._Hash, *, seal: bool
+    ) -> tuple[str, int]:
+        assert self.directory is not None
         temporary = None
         try:
-            os.makedirs(self.directory, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
             size = 0
             with open(handle, "wb") as stream:
@@ -176,20 +238,114 @@ class DiskCache:
                     stream.write(b"\n" + _seal_line(digest.hexdigest()))
             os.replace(temporary, os.path.join(self.directory, name))
             temporary = None
-            stem = name.split(".")[0]  # a family's files for one key share it
-            for old in os.listdir(self.directory):
-                if old.startswith(family) and not old.startswith(stem):
-                    os.remove(os.path.join(self.directory, old))
             return digest.hexdigest(), size
-        except OSError as error:  # a read-only checkout still builds, just without the cache
-            log.debug("cannot write the cache in %s: %s", self.directory, error)
-            return None
         finally:
             # Whatever stopped the write (a failed replace, a full disk, an error while the
             # chunks were made), its temporary file would stay for good: one per file per build.
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.remove(temporary)
+
+
+def folder(cache_dir: str | None, base_dir: str) -> str:
+    """The cache's own folder: `bibcite/` under the `cache_dir` option (default `.cache`),
+    relative to the folder of mkdocs.yml."""
+    return os.path.join(base_dir, cache_dir or ".cache", "bibcite")
+
+
+def misplaced(
+    cache_dir: str | None,
+    base_dir: str,
+    *,
+    docs_dir: str,
+    site_dir: str,
+    bibliography: Sequence[str],
+) -> str | None:
+    """What is wrong with the `cache_dir` option, as the message after "option 'cache_dir': ",
+    or None: the cache must not be published, nor share a folder with the bibliography."""
+    option = cache_dir or ".cache"
+    chosen = os.path.realpath(os.path.join(base_dir, option))
+    own = os.path.join(chosen, "bibcite")
+    shown = _shown(chosen, base_dir)
+    fix = "e.g. .cache (the default)"
+    for name, published, why in (
+        ("docs_dir", docs_dir, "so the site would publish the cache"),
+        ("site_dir", site_dir, "which each build empties and publishes"),
+    ):
+        top = os.path.realpath(published)
+        if _within(own, top):
+            return (
+                f"'{shown}' is inside {name} ('{_shown(top, base_dir)}'), {why} — set cache_dir "
+                f"to a folder outside {name}, {fix}"
+            )
+    for path in bibliography:
+        bib = os.path.realpath(path)
+        if os.path.dirname(bib) == chosen or _within(bib, own):
+            return (
+                f"'{shown}' holds the bibliography ('{_shown(bib, base_dir)}'), and the cache "
+                f"needs a folder of its own — set cache_dir to another folder, {fix}"
+            )
+    return None
+
+
+def _within(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+def _shown(path: str, base_dir: str) -> str:
+    return os.path.relpath(path, os.path.realpath(base_dir or os.curdir)).replace(os.sep, "/")
+
+
+# --- the folder the cache owns ---------------------------------------------------------------
+
+# The Cache Directory Tagging convention (https://bford.info/cachedir/): backup tools skip the
+# folder, and the cache knows it for its own.
+MARKER = "CACHEDIR.TAG"
+_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+_MARKER_TEXT = f"{_SIGNATURE}\n# bibcite's cache (https://bford.info/cachedir/): delete at will.\n"
+_OWNED = "files.json"
+_OWN_NAME = re.compile(r"[a-z]+-[0-9a-f]{32}(?:\.\d+\.txt|\.json|\.pickle)")
+_TEMPORARY = re.compile(r"(?:\.tmp-|tmp)[a-z0-9_]{8}")
+
+
+def _marked(marker: str) -> bool:
+    try:
+        return _read_plain(marker).startswith(_SIGNATURE.encode())
+    except (OSError, _Rejected):
+        return False
+
+
+def _earlier(directory: str) -> list[str] | None:
+    """A folder without the marker holding only names the cache gives its files (its files of
+    any format, its temporary files) is one it made before it marked its folders: those names;
+    None for a folder holding anything else."""
+    names = os.listdir(directory)
+    if all(_OWN_NAME.fullmatch(name) or _TEMPORARY.fullmatch(name) for name in names):
+        return names
+    return None
+
+
+def _ours_or_free(directory: str) -> bool:
+    """Whether the cache may use this folder: none yet, its own, or one it may take over."""
+    if not os.path.lexists(directory):
+        return True
+    if os.path.islink(directory) or not os.path.isdir(directory):
+        return False
+    try:
+        return _marked(os.path.join(directory, MARKER)) or _earlier(directory) is not None
+    except OSError:
+        return False
+
+
+def _not_ours(shown: str) -> Problem:
+    return Problem(
+        "cache_folder",
+        shown,
+        None,
+        f"not bibcite's cache (no {MARKER}) and not empty; the cache is off, and nothing in the "
+        "folder is touched",
+        "set the bibcite option cache_dir to another folder, or empty this one",
+    )
 
 
 def _name(family: str, key: str, suffix: str = ".json") -> str:
@@ -277,6 +433,12 @@ def _valid_listing(listing: object) -> bool:
         and _SHA256.fullmatch(row[1]) is not None
         and type(row[2]) is int
         for row in listing
+    )
+
+
+def _valid_owned(names: object) -> bool:
+    return isinstance(names, list) and all(
+        isinstance(name, str) and _OWN_NAME.fullmatch(name) for name in names
     )
 
 

@@ -178,9 +178,10 @@ class BibciteConfig(base.Config):
     """Turn the plugin off without removing it from mkdocs.yml (citations are left as written)."""
 
     cache_dir = c.Optional(c.Type(str))
-    """Where the bibliography's index, the formatted references and the downloads are kept
-    between builds, relative to mkdocs.yml (default `.cache/bibcite`); set `cache: false` to
-    keep nothing on disk."""
+    """The folder, relative to mkdocs.yml, in which the cache keeps a `bibcite/` folder of its
+    own for the bibliography's index, the formatted references and the downloads between builds
+    (default `.cache`). Neither inside docs_dir or site_dir nor a .bib file's folder (checked
+    when the build starts); set `cache: false` to keep nothing on disk."""
 
     cache = c.Type(bool, default=True)
     """Keep the bibliography's index, the formatted references and the downloads on disk

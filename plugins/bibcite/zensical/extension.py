@@ -22,7 +22,7 @@ from bibcite.citations.registry import CitationRegistry
 from bibcite.problems import log
 from bibcite.tables.extension import LiteratureTables
 from bibcite.tables.registry import TableRegistry
-from bibcite.zensical.options import OptionsError, read
+from bibcite.zensical.options import OptionsError, check_cache_dir, read
 from bibcite.zensical.site import Site, StrictError, project_of
 
 if TYPE_CHECKING:
@@ -53,6 +53,12 @@ class _Process:
         project = project_of(config)
         try:
             options, unknown = read(raw, base_dir=project.root)
+            check_cache_dir(
+                options,
+                base_dir=project.root,
+                docs_dir=project.docs_dir,
+                site_dir=project.site_dir,
+            )
         except OptionsError as error:
             raise OptionsError(f"bibcite.zensical: {error}") from None
         for message in unknown:

@@ -9,6 +9,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bibcite.bibliography.disk_cache import misplaced
+
 DEFAULT_STYLE = "vancouver"
 
 
@@ -98,6 +100,22 @@ def read(raw: Mapping[str, object], *, base_dir: str) -> tuple[Options, list[str
             "to truncate_authors names and 'et al.'. Lower truncate_authors or raise max_authors."
         )
     return options, unknown
+
+
+def check_cache_dir(options: Options, *, base_dir: str, docs_dir: str, site_dir: str) -> None:
+    """The cache's folder against the site's: MkDocs' plugin makes the same check (its options
+    do not see docs_dir either), with the same words."""
+    if not options.cache:
+        return
+    wrong = misplaced(
+        options.cache_dir,
+        base_dir,
+        docs_dir=docs_dir,
+        site_dir=site_dir,
+        bibliography=options.bibliography,
+    )
+    if wrong:
+        raise OptionsError(f"option 'cache_dir': {wrong}")
 
 
 def _option(name: str, check, value: object):
