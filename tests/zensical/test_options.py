@@ -9,8 +9,10 @@ import pytest
 from conftest import make_site, new_process
 from mkdocs.exceptions import PluginError
 
+from bibcite.bibliography.load import BibliographyCache
 from bibcite.mkdocs.plugin import BibcitePlugin
 from bibcite.zensical.options import CiteThis, OptionsError, check_cache_dir, read
+from bibcite.zensical.site import Project, Site, UnreadableError
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def mkdocs_errors(folder: Path, options: dict) -> list[str]:
 BAD = [
     {},
     {"bibliography": []},
-    {"bibliography": "nope.bib"},
+    {"bibliography": "."},
     {"bibliography": ["a.bib", "a.bib"]},
     {"bibliography": "a.bib", "encoding": "klingon-8"},
     {"bibliography": "a.bib", "style": "apa"},
@@ -107,3 +109,19 @@ def test_a_misplaced_cache_dir_reads_the_same_under_both_hosts(tmp_path, cache_d
         )
     assert str(mkdocs.value) == f"bibcite: {zensical.value}"
     assert str(zensical.value).startswith(f"option 'cache_dir': '{cache_dir}' ")
+
+
+def test_a_missing_bib_reads_the_same_under_both_hosts(tmp_path, caplog):
+    """Not an option error under either: the build names the file (MkDocs' serve keeps the last
+    good site meanwhile, tests/mkdocs/test_serve.py)."""
+    site = make_site(tmp_path, {"index.md": "# Home\n"}, bib={})
+    new_process()
+    config = site.load()
+    with pytest.raises(PluginError) as mkdocs:
+        config.plugins.on_config(config)
+    options, _ = read({"bibliography": "refs.bib"}, base_dir=str(tmp_path))
+    project = Project(str(tmp_path), str(tmp_path / "docs"), (), (), {})
+    with pytest.raises(UnreadableError) as zensical:
+        Site(project, options, BibliographyCache())
+    assert str(zensical.value) == str(mkdocs.value)
+    assert str(mkdocs.value).startswith("bibcite: refs.bib: cannot read the file: ")

@@ -361,6 +361,18 @@ def _read(path: str, base_dir: str, shown: str = "") -> _File:
         raise
 
 
+def unreadable(error: OSError, base_dir: str) -> Problem:
+    """A .bib file that cannot be read (gone, a folder, no permission), for the host to report:
+    `mkdocs build` stops on it; `mkdocs serve` keeps the last good bibliography meanwhile."""
+    shown = os.path.relpath(str(error.filename), base_dir or os.curdir)
+    if isinstance(error, FileNotFoundError):
+        fix = "restore it, or correct its path in the bibcite option 'bibliography'"
+    else:
+        fix = "check the file named by the bibcite option 'bibliography'"
+    what = error.strerror or str(error)
+    return Problem("bibfile_error", shown, None, f"cannot read the file: {what}", fix)
+
+
 def _decode(file: _File, encoding: str, problems: list[Problem]) -> str | None:
     try:
         return file.data.decode(encoding)

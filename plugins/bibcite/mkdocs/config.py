@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -11,11 +12,24 @@ from mkdocs.config.base import ValidationError
 DEFAULT_STYLE = "vancouver"
 
 
+class BibFile(c.File):
+    """A path relative to mkdocs.yml, not a folder. A file missing is reported by the build, not
+    here: under `mkdocs serve` a config error stops every rebuild (the server stops answering)
+    while a save that deletes before it writes, a `git stash` or a branch switch takes the file
+    away for a moment; the build keeps the last good site meanwhile."""
+
+    def run_validation(self, value: object) -> str:
+        path = super().run_validation(value)
+        if os.path.isdir(path):
+            raise ValidationError(f"The path '{path}' is a folder; name a .bib file in it.")
+        return path
+
+
 class BibliographyFiles(c.ListOfItems[str]):
-    """One path or a list of paths to existing .bib files, relative to mkdocs.yml."""
+    """One path or a list of paths to .bib files, relative to mkdocs.yml."""
 
     def __init__(self) -> None:
-        super().__init__(c.File(exists=True))
+        super().__init__(BibFile())
         self.required = True
 
     def validate(self, value: object) -> list[str]:

@@ -21,7 +21,7 @@ from mkdocs.utils import get_relative_url
 
 from bibcite.bibliography import disk_cache
 from bibcite.bibliography.disk_cache import DiskCache
-from bibcite.bibliography.load import Bibliography, BibliographyCache
+from bibcite.bibliography.load import Bibliography, BibliographyCache, unreadable
 from bibcite.citations import diagnostics
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
@@ -120,11 +120,12 @@ class Session:
                 options.bibliography, encoding=options.encoding, base_dir=base_dir, disk=self.disk
             )
         except OSError as error:
-            shown = os.path.relpath(str(error.filename), base_dir or os.curdir)
-            raise PluginError(
-                f"bibcite: cannot read {shown}: {error.strerror} — "
-                "check the file named by the bibcite option 'bibliography'"
-            ) from None
+            problem = unreadable(error, base_dir)
+            kept = self.last_good
+            if self.serving and kept is not None and kept.files == tuple(options.bibliography):
+                report(diagnostics.kept_bibliography([problem]))  # as for a broken save
+                return kept
+            raise PluginError(f"bibcite: {problem}") from None
         log.debug("bibliography %s", _ORIGIN[origin])
         broken = diagnostics.breaking(bibliography.problems)
         if broken and self.serving and diagnostics.same_files(self.last_good, bibliography):

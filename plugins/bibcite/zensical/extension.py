@@ -23,7 +23,7 @@ from bibcite.problems import log
 from bibcite.tables.extension import LiteratureTables
 from bibcite.tables.registry import TableRegistry
 from bibcite.zensical.options import OptionsError, check_cache_dir, read
-from bibcite.zensical.site import Site, StrictError, project_of
+from bibcite.zensical.site import Site, StrictError, UnreadableError, project_of
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -161,7 +161,7 @@ class BibciteExtension(Extension):
             return
         try:
             site = _PROCESS.site_for(config, self.options)
-        except (OptionsError, OSError) as error:
+        except (OptionsError, UnreadableError, OSError) as error:
             if not _serving():
                 raise
             # An exception would end `zensical serve`: say it, leave the page as written, and

@@ -21,7 +21,7 @@ import markdown
 from bibcite import assets
 from bibcite.bibliography import disk_cache
 from bibcite.bibliography.disk_cache import DiskCache
-from bibcite.bibliography.load import BibliographyCache
+from bibcite.bibliography.load import BibliographyCache, unreadable
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options as SiteOptions
@@ -41,6 +41,10 @@ _HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 class StrictError(Exception):
     """`strict: true` and at least one warning: Zensical fails a build only on an exception."""
+
+
+class UnreadableError(Exception):
+    """A .bib file that cannot be read: the message (MkDocs' words) names it and the fix."""
 
 
 @dataclass(frozen=True)
@@ -89,9 +93,12 @@ class Site:
         self.problems: list[Problem] = []
         disk = _disk(options, project)
         self.problems += disk.problems()
-        bibliography, _ = cache.get(
-            options.bibliography, encoding=options.encoding, base_dir=project.root, disk=disk
-        )
+        try:
+            bibliography, _ = cache.get(
+                options.bibliography, encoding=options.encoding, base_dir=project.root, disk=disk
+            )
+        except OSError as error:
+            raise UnreadableError(f"bibcite: {unreadable(error, project.root)}") from None
         self.problems += bibliography.problems
         style_options: dict[str, object] = {}
         if options.style == "vancouver":
