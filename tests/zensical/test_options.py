@@ -32,6 +32,7 @@ BAD = [
     {},
     {"bibliography": []},
     {"bibliography": "."},
+    {"bibliography": "a\0.bib"},
     {"bibliography": ["a.bib", "a.bib"]},
     {"bibliography": "a.bib", "encoding": "klingon-8"},
     {"bibliography": "a.bib", "style": "apa"},
@@ -90,7 +91,7 @@ def test_an_unknown_option_is_a_warning_under_both(folder):
     )[1]
 
 
-@pytest.mark.parametrize("cache_dir", ["docs", "docs/cache", "site", "."])
+@pytest.mark.parametrize("cache_dir", ["docs", "docs/cache", "site", ".", "a\0b"])
 def test_a_misplaced_cache_dir_reads_the_same_under_both_hosts(tmp_path, cache_dir):
     """Both hosts check `cache_dir` against docs_dir, site_dir and the bibliography's folder
     when they start a build (neither's options see docs_dir)."""
@@ -108,7 +109,7 @@ def test_a_misplaced_cache_dir_reads_the_same_under_both_hosts(tmp_path, cache_d
             site_dir=str(tmp_path / "site"),
         )
     assert str(mkdocs.value) == f"bibcite: {zensical.value}"
-    assert str(zensical.value).startswith(f"option 'cache_dir': '{cache_dir}' ")
+    assert str(zensical.value).startswith(f"option 'cache_dir': {cache_dir!r} ")
 
 
 def test_a_missing_bib_reads_the_same_under_both_hosts(tmp_path, caplog):

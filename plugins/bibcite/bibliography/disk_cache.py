@@ -264,6 +264,8 @@ def misplaced(
     """What is wrong with the `cache_dir` option, as the message after "option 'cache_dir': ",
     or None: the cache must not be published, nor share a folder with the bibliography."""
     option = cache_dir or ".cache"
+    if "\0" in option:  # no folder can have it; os calls would raise ValueError
+        return f"{option!r} holds a NUL character — set cache_dir to a folder, e.g. .cache"
     chosen = os.path.realpath(os.path.join(base_dir, option))
     own = os.path.join(chosen, "bibcite")
     shown = _shown(chosen, base_dir)

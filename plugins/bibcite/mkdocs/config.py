@@ -20,6 +20,8 @@ class BibFile(c.File):
 
     def run_validation(self, value: object) -> str:
         path = super().run_validation(value)
+        if "\0" in path:  # no file can have it; open() would raise ValueError, not OSError
+            raise ValidationError(f"The path {path!r} holds a NUL character; name a .bib file.")
         if os.path.isdir(path):
             raise ValidationError(f"The path '{path}' is a folder; name a .bib file in it.")
         return path

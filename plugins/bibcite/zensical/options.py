@@ -150,6 +150,10 @@ def _bibliography(value: object, base_dir: str) -> tuple[str, ...]:
         if not isinstance(path, str):
             raise OptionsError(f"{name}: Expected a path, got {path!r}.")
         full = os.path.abspath(os.path.join(base_dir, path))
+        if "\0" in full:
+            raise OptionsError(
+                f"{name}: The path {full!r} holds a NUL character; name a .bib file."
+            )
         if os.path.isdir(full):  # a file missing is the build's to report, as under MkDocs
             raise OptionsError(f"{name}: The path '{full}' is a folder; name a .bib file in it.")
         found.append(full)
