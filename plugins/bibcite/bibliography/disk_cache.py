@@ -306,6 +306,8 @@ MARKER = "CACHEDIR.TAG"
 _SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 _MARKER_TEXT = f"{_SIGNATURE}\n# bibcite's cache (https://bford.info/cachedir/): delete at will.\n"
 _OWNED = "files.json"
+# The names it gives its files; `.pickle`, an index of an earlier format, is dropped like the
+# family's other old files.
 _OWN_NAME = re.compile(r"[a-z]+-[0-9a-f]{32}(?:\.\d+\.txt|\.json|\.pickle)")
 _TEMPORARY = re.compile(r"(?:\.tmp-|tmp)[a-z0-9_]{8}")
 
