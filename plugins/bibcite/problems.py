@@ -25,7 +25,8 @@ log = _Prefixed(logging.getLogger("mkdocs.plugins.bibcite"), {})
 class Problem:
     """An author-facing problem. `category` is one of a fixed vocabulary, e.g. `key_not_found`,
     `bibfile_error`, `duplicate_key`, `duplicate_field`, `undefined_macro`, `macro_too_long`,
-    `missing_field`, `encoding_error`, `control_character`, `style_error`, `duplicate_marker`;
+    `missing_field`, `encoding_error`, `control_character`, `style_error`, `duplicate_marker`,
+    `cache_folder`;
     from `diagnostics`: `duplicate_doi`, `unprotected_capitals`, `never_cited` (debug)."""
 
     category: str
@@ -44,6 +45,22 @@ class Problem:
         location = f"{self.where}:{self.line}" if self.line else self.where
         fix = f" — {self.fix}" if self.fix else ""
         return f"{location}: {self.message} [{self.category}]{fix}"
+
+
+# The type of each value of a row, in order; `line` may be None.
+_ROW = (str, str, (int, type(None)), str, str, int)
+
+
+def valid_row(row: object) -> bool:
+    """Whether data read back from the cache is a `Problem.row()` (as JSON gives it back)."""
+    return (
+        isinstance(row, list | tuple)
+        and len(row) == len(_ROW)
+        and all(
+            isinstance(value, kind) and not isinstance(value, bool)
+            for value, kind in zip(row, _ROW, strict=True)
+        )
+    )
 
 
 _warned = [0]  # the plugin's warnings since the last `take_warning_count()`

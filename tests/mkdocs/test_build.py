@@ -657,8 +657,19 @@ def test_a_bib_file_gone_before_the_build_is_a_clear_error(tmp_path, caplog):
     messages, error = build_once(config)
     assert str(error) == "Aborted with a BuildError!"
     assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
-        "bibcite: cannot read refs.bib: No such file or directory — "
-        "check the file named by the bibcite option 'bibliography'"
+        "bibcite: refs.bib: cannot read the file: No such file or directory [bibfile_error] — "
+        "restore it, or correct its path in the bibcite option 'bibliography'"
+    ]
+
+
+def test_a_bib_file_missing_from_the_start_is_a_clear_error(tmp_path, caplog):
+    site = make_site(tmp_path, {"index.md": "Cites [@solo2001].\n"}, bib={})
+    new_process()
+    messages, error = build_once(site.load())
+    assert str(error) == "Aborted with a BuildError!"
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "bibcite: refs.bib: cannot read the file: No such file or directory [bibfile_error] — "
+        "restore it, or correct its path in the bibcite option 'bibliography'"
     ]
 
 
@@ -672,7 +683,7 @@ def test_an_unreadable_bib_file_is_a_clear_error(tmp_path, caplog):
     messages, error = build_once(site.load())
     assert str(error) == "Aborted with a BuildError!"
     assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
-        "bibcite: cannot read refs.bib: Input/output error — "
+        "bibcite: refs.bib: cannot read the file: Input/output error [bibfile_error] — "
         "check the file named by the bibcite option 'bibliography'"
     ]
 

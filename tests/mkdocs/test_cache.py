@@ -128,6 +128,26 @@ def test_a_bib_made_broken_and_fixed_again(serve):
     assert SOLO in session.html("index.md")
 
 
+GONE = (
+    "WARNING: bibcite: refs.bib: cannot read the file: No such file or directory "
+    "[bibfile_error] — restore it, or correct its path in the bibcite option 'bibliography'; "
+    "until then the site keeps the last good version of the bibliography"
+)
+
+
+def test_a_bib_gone_for_a_while_keeps_the_last_good_site(serve):
+    """A save that deletes the file before writing it, a `git stash`, a branch switch."""
+    session = serve()
+    session.build()
+    good = (DATA / "refs.bib").read_text()
+    (session.site.root / "refs.bib").unlink()
+    assert session.build() == [GONE, "ABORT: Aborted with 1 warnings in strict mode!"]
+    assert SOLO in session.html("index.md")
+    session.edit("refs.bib", good.replace("A single-author study", "A corrected title"))
+    assert session.build() == [PARSED]
+    assert "Alpha A. A corrected title. J Test. 2001;1:1-5." in session.html("index.md")
+
+
 def test_problems_are_reported_on_every_build_even_when_reused(serve):
     bib = {
         "refs.bib": (DATA / "missing-field.bib").read_text() + (DATA / "duplicates.bib").read_text()

@@ -129,3 +129,40 @@ def test_a_broken_bib_keeps_the_last_good_site_and_a_fixed_one_recovers(served):
     assert CORRECTED in page
     assert SOLO not in page
     assert "Traceback" not in "\n".join(server.lines)
+
+
+GONE = (
+    "WARNING -  bibcite: refs.bib: cannot read the file: No such file or directory "
+    "[bibfile_error] — restore it, or correct its path in the bibcite option 'bibliography'; "
+    "until then the site keeps the last good version of the bibliography"
+)
+
+
+def test_a_bib_gone_for_a_while_keeps_the_site_answering_and_its_return_is_served(tmp_path):
+    """A save that deletes the file before writing it, a `git stash`, a branch switch: the
+    server goes on with the last good site, says why, and serves the file once it is back."""
+    pages = {"index.md": "# Home\n\nCites [@solo2001].\n"}
+    site = make_site(tmp_path, pages, bib={"refs.bib": GOOD})
+    bib = site.root / "refs.bib"
+    server = Server(str(site.config_file), free_port())
+    try:
+        server.wait_for(lambda lines: any("Serving on" in line for line in lines))
+        assert SOLO in server.page()
+        reloads = server.count("Reloading browsers")
+
+        bib.unlink()
+        server.wait_for(lambda lines: sum("Reloading browsers" in line for line in lines) > reloads)
+        assert GONE in server.lines
+        assert SOLO in server.page()  # answered at once, with the last good reference
+
+        save(site, FIXED)
+        server.wait_for(lambda lines: CORRECTED in server.page())
+
+        # An editor's save: the new text written beside the file, then renamed over it.
+        (site.root / "refs.bib.new").write_text(GOOD, encoding="utf-8")
+        os.replace(site.root / "refs.bib.new", bib)
+        server.wait_for(lambda lines: SOLO in server.page())
+        assert "Traceback" not in "\n".join(server.lines)
+        assert "isn't an existing file" not in "\n".join(server.lines)
+    finally:
+        server.stop()

@@ -6,9 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import make_site, new_process
+from mkdocs.exceptions import PluginError
 
+from bibcite.bibliography.load import BibliographyCache
 from bibcite.mkdocs.plugin import BibcitePlugin
-from bibcite.zensical.options import CiteThis, OptionsError, read
+from bibcite.zensical.options import CiteThis, OptionsError, check_cache_dir, read
+from bibcite.zensical.site import Project, Site, UnreadableError
 
 
 @pytest.fixture
@@ -27,7 +31,8 @@ def mkdocs_errors(folder: Path, options: dict) -> list[str]:
 BAD = [
     {},
     {"bibliography": []},
-    {"bibliography": "nope.bib"},
+    {"bibliography": "."},
+    {"bibliography": "a\0.bib"},
     {"bibliography": ["a.bib", "a.bib"]},
     {"bibliography": "a.bib", "encoding": "klingon-8"},
     {"bibliography": "a.bib", "style": "apa"},
@@ -84,3 +89,40 @@ def test_an_unknown_option_is_a_warning_under_both(folder):
     assert [f"option '{key}': {message}" for key, message in warnings] == read(
         {"bibliography": "a.bib", "colour": "red"}, base_dir=str(folder)
     )[1]
+
+
+@pytest.mark.parametrize("cache_dir", ["docs", "docs/cache", "site", ".", "a\0b"])
+def test_a_misplaced_cache_dir_reads_the_same_under_both_hosts(tmp_path, cache_dir):
+    """Both hosts check `cache_dir` against docs_dir, site_dir and the bibliography's folder
+    when they start a build (neither's options see docs_dir)."""
+    site = make_site(tmp_path, {"index.md": "# Home\n"}, options={"cache_dir": cache_dir})
+    new_process()
+    config = site.load()
+    with pytest.raises(PluginError) as mkdocs:
+        config.plugins.on_config(config)
+    options, _ = read({"bibliography": "refs.bib", "cache_dir": cache_dir}, base_dir=str(tmp_path))
+    with pytest.raises(OptionsError) as zensical:
+        check_cache_dir(
+            options,
+            base_dir=str(tmp_path),
+            docs_dir=str(tmp_path / "docs"),
+            site_dir=str(tmp_path / "site"),
+        )
+    assert str(mkdocs.value) == f"bibcite: {zensical.value}"
+    assert str(zensical.value).startswith(f"option 'cache_dir': {cache_dir!r} ")
+
+
+def test_a_missing_bib_reads_the_same_under_both_hosts(tmp_path, caplog):
+    """Not an option error under either: the build names the file (MkDocs' serve keeps the last
+    good site meanwhile, tests/mkdocs/test_serve.py)."""
+    site = make_site(tmp_path, {"index.md": "# Home\n"}, bib={})
+    new_process()
+    config = site.load()
+    with pytest.raises(PluginError) as mkdocs:
+        config.plugins.on_config(config)
+    options, _ = read({"bibliography": "refs.bib"}, base_dir=str(tmp_path))
+    project = Project(str(tmp_path), str(tmp_path / "docs"), (), (), {})
+    with pytest.raises(UnreadableError) as zensical:
+        Site(project, options, BibliographyCache())
+    assert str(zensical.value) == str(mkdocs.value)
+    assert str(mkdocs.value).startswith("bibcite: refs.bib: cannot read the file: ")

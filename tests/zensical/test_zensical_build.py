@@ -226,8 +226,8 @@ def test_a_bad_option_fails_with_its_message(tmp_path):
     built = zensical(tmp_path, "--clean")
     assert built.returncode != 0
     assert (
-        f"bibcite.zensical: option 'bibliography': The path '{tmp_path / 'nope.bib'}' isn't an "
-        "existing file." in built.stderr
+        "bibcite: nope.bib: cannot read the file: No such file or directory [bibfile_error] — "
+        "restore it, or correct its path in the bibcite option 'bibliography'" in built.stderr
     )
 
 

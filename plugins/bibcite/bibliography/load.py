@@ -18,13 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pybtex.errors
-from pybtex.database import BibliographyData
+from pybtex.database import BibliographyData, Entry, Person
 from pybtex.exceptions import PybtexError
 
 from bibcite.bibliography import scan
 from bibcite.bibliography.entries import BibFile, Entries, parse_from
 from bibcite.bibliography.errors import KeptMacros, Where, problem, undefined_macros
-from bibcite.problems import Problem
+from bibcite.problems import Problem, valid_row
 
 # Where each entry starts: `@article{key,` — a cheap index for line numbers, which pybtex
 # does not keep for entries.
@@ -43,18 +43,21 @@ class Source:
 
 class SourceColumns(Mapping[str, Source]):
     """Where each entry was written, as the cache on disk keeps it: columns, a `Source` made when
-    asked for (unpickling 5,000 `Source`s took 7 ms of each cached build; the columns 0.2)."""
+    asked for (reading 5,000 `Source`s back took 7 ms of each cached build; the columns 0.2)."""
 
-    def __init__(self, paths: Sequence[str], keys: Sequence[str], rows: Sequence[tuple[int, int]]):
+    def __init__(
+        self, paths: Sequence[str], keys: Sequence[str], files: Sequence[int], lines: Sequence[int]
+    ):
         self._paths = paths
-        self._rows = dict(zip(keys, rows, strict=True))  # key -> (index in paths, line)
+        # key -> (index in paths, line)
+        self._rows = dict(zip(keys, zip(files, lines, strict=True), strict=True))
 
     @staticmethod
-    def of(sources: Mapping[str, Source]) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    def of(sources: Mapping[str, Source]) -> tuple[list[str], list[str], list[int], list[int]]:
         paths = list(dict.fromkeys(source.path for source in sources.values()))
         number = {path: index for index, path in enumerate(paths)}
-        rows = [(number[source.path], source.line) for source in sources.values()]
-        return paths, list(sources), rows
+        files = [number[source.path] for source in sources.values()]
+        return paths, list(sources), files, [source.line for source in sources.values()]
 
     def __getitem__(self, key: str) -> Source:
         path, line = self._rows[key]
@@ -197,38 +200,141 @@ def _cut_by_bytes(encoding: str) -> bool:
 
 
 def to_index(bibliography: Bibliography) -> dict:
-    """What the cache on disk keeps of a snapshot: its keys, the indexed fields and the entries
-    parsed at once; not where the others are (reading the files again finds them)."""
+    """What the cache on disk keeps of a snapshot, as JSON data: its keys, the indexed fields and
+    the entries parsed at once; not where the others are (reading the files again finds them)."""
     entries = bibliography.entries
     return {
-        "fingerprint": bibliography.fingerprint,
         "files": list(bibliography.files),
         "order": entries.data.order,
         "indexed": entries.data.indexed,
-        "parsed": dict(entries.data.entries),
+        "parsed": [_entry_row(key, entry) for key, entry in entries.data.entries.items()],
         "sources": SourceColumns.of(bibliography.sources),
-        "problems": list(bibliography.problems),
+        "problems": [problem.row() for problem in bibliography.problems],
     }
 
 
-def from_index(index: dict, files: Sequence[_File], encoding: str) -> Bibliography:
-    """The snapshot again, over the same files: they are read again for the first entry that
-    must be parsed (their problems are the index's already); until then not even their places
-    are kept."""
+def from_index(
+    index: dict, files: Sequence[_File], encoding: str, fingerprint: str
+) -> Bibliography:
+    """The snapshot again, over the same files, from an index that `valid_index` accepted: they
+    are read again for the first entry that must be parsed (their problems are the index's
+    already); until then not even their places are kept."""
     named = [BibFile(file.path, file.shown) for file in files]
     entries = Entries(named, encoding, reload=lambda: _entries(named, encoding))
     entries.restored = True
     data = entries.data
     data.order, data.indexed = index["order"], index["indexed"]
     data.spelling = {key.lower(): key for key in data.order}
-    for key, entry in index["parsed"].items():
-        data.entries[key] = entry
+    for row in index["parsed"]:
+        data.entries[row[0]] = _entry_from_row(row)
     return Bibliography(
         entries=entries,
         sources=SourceColumns(*index["sources"]),
-        problems=tuple(index["problems"]),
-        fingerprint=index["fingerprint"],
+        problems=tuple(Problem(*row) for row in index["problems"]),
+        fingerprint=fingerprint,
         files=tuple(index["files"]),
+    )
+
+
+_NAME_PARTS = ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
+
+
+def _entry_row(key: str, entry: Entry) -> list:
+    persons = [
+        [role, [[getattr(person, part) for part in _NAME_PARTS] for person in people]]
+        for role, people in entry.persons.items()
+    ]
+    return [key, entry.original_type, list(entry.fields.items()), persons]
+
+
+def _entry_from_row(row: list) -> Entry:
+    key, kind, fields, persons = row
+    entry = Entry(kind, fields=fields, persons=[(role, _people(names)) for role, names in persons])
+    entry.key = key
+    return entry
+
+
+def _people(rows: list) -> list[Person]:
+    people = []
+    for parts in rows:
+        person = Person()  # parts as parsed: a name string parsed again could split otherwise
+        for part, names in zip(_NAME_PARTS, parts, strict=True):
+            setattr(person, part, list(names))
+        people.append(person)
+    return people
+
+
+def valid_index(index: object) -> bool:
+    """Whether data read back from the cache has the shape `to_index` gives it: anything else
+    (another version's, a hand edit, a hostile file) is discarded rather than trusted."""
+    if not isinstance(index, dict) or set(index) != _INDEX_KEYS:
+        return False
+    indexed, sources = index["indexed"], index["sources"]
+    if not (isinstance(sources, list) and len(sources) == 4):
+        return False
+    paths, keys, files, lines = sources
+    return (
+        _all(index["files"], str)
+        and _all(index["order"], str)
+        and isinstance(indexed, dict)
+        and all(isinstance(values, dict) and _text_map(values) for values in indexed.values())
+        and isinstance(index["parsed"], list)
+        and all(_valid_entry(row) for row in index["parsed"])
+        and _all(paths, str)
+        and _all(keys, str)
+        and _all(files, int)
+        and _all(lines, int)
+        and len(keys) == len(files) == len(lines)
+        and (not files or (min(files) >= 0 and max(files) < len(paths)))
+        and isinstance(index["problems"], list)
+        and all(valid_row(row) for row in index["problems"])
+    )
+
+
+_INDEX_KEYS = {"files", "order", "indexed", "parsed", "sources", "problems"}
+
+
+# Type checks by set of types, done in C: an index holds tens of thousands of values, and a
+# warm build must stay fast.
+def _all(value: object, kind: type) -> bool:
+    return isinstance(value, list) and set(map(type, value)) <= {kind}
+
+
+def _strings(value: object) -> bool:
+    return _all(value, str)
+
+
+def _text_map(value: dict) -> bool:
+    return set(map(type, value)) <= {str} and set(map(type, value.values())) <= {str}
+
+
+def _valid_entry(row: object) -> bool:
+    if not (isinstance(row, list) and len(row) == 4):
+        return False
+    key, kind, fields, persons = row
+    return (
+        isinstance(key, str)
+        and isinstance(kind, str)
+        and bool(kind)
+        and isinstance(fields, list)
+        and all(isinstance(pair, list) and len(pair) == 2 and _strings(pair) for pair in fields)
+        and isinstance(persons, list)
+        and all(_valid_role(role) for role in persons)
+    )
+
+
+def _valid_role(row: object) -> bool:
+    return (
+        isinstance(row, list)
+        and len(row) == 2
+        and isinstance(row[0], str)
+        and isinstance(row[1], list)
+        and all(
+            isinstance(person, list)
+            and len(person) == len(_NAME_PARTS)
+            and all(_strings(names) for names in person)
+            for person in row[1]
+        )
     )
 
 
@@ -253,6 +359,18 @@ def _read(path: str, base_dir: str, shown: str = "") -> _File:
     except OSError as error:  # a failed read() names no file: name it for the message
         error.filename = error.filename or path
         raise
+
+
+def unreadable(error: OSError, base_dir: str) -> Problem:
+    """A .bib file that cannot be read (gone, a folder, no permission), for the host to report:
+    `mkdocs build` stops on it; `mkdocs serve` keeps the last good bibliography meanwhile."""
+    shown = os.path.relpath(str(error.filename), base_dir or os.curdir)
+    if isinstance(error, FileNotFoundError):
+        fix = "restore it, or correct its path in the bibcite option 'bibliography'"
+    else:
+        fix = "check the file named by the bibcite option 'bibliography'"
+    what = error.strerror or str(error)
+    return Problem("bibfile_error", shown, None, f"cannot read the file: {what}", fix)
 
 
 def _decode(file: _File, encoding: str, problems: list[Problem]) -> str | None:

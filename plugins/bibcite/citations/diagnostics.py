@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
-from bibcite.problems import Problem
+from bibcite.problems import Problem, valid_row
 
 if TYPE_CHECKING:
     from bibcite.bibliography.disk_cache import DiskCache
@@ -95,12 +95,16 @@ def check(
         rows = run()
     else:
         key = repr((bibliography.fingerprint, recasing, sorted(cited)))
-        rows = disk.remember("diagnostics", key, run)
+        rows = disk.remember("diagnostics", key, run, _valid_rows)
     # Problem.row(): the category first, the level last.
     return Diagnosis(
         [Problem(*row) for row in rows if shown(row[-1])],
         sum(row[0] == "never_cited" for row in rows),
     )
+
+
+def _valid_rows(rows: object) -> bool:
+    return isinstance(rows, list) and all(valid_row(row) for row in rows)
 
 
 def uncited(bibliography: Bibliography, cited: Iterable[str]) -> list[str]:

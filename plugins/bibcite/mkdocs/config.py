@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -11,11 +12,26 @@ from mkdocs.config.base import ValidationError
 DEFAULT_STYLE = "vancouver"
 
 
+class BibFile(c.File):
+    """A path relative to mkdocs.yml, not a folder. A file missing is reported by the build, not
+    here: under `mkdocs serve` a config error stops every rebuild (the server stops answering)
+    while a save that deletes before it writes, a `git stash` or a branch switch takes the file
+    away for a moment; the build keeps the last good site meanwhile."""
+
+    def run_validation(self, value: object) -> str:
+        path = super().run_validation(value)
+        if "\0" in path:  # no file can have it; open() would raise ValueError, not OSError
+            raise ValidationError(f"The path {path!r} holds a NUL character; name a .bib file.")
+        if os.path.isdir(path):
+            raise ValidationError(f"The path '{path}' is a folder; name a .bib file in it.")
+        return path
+
+
 class BibliographyFiles(c.ListOfItems[str]):
-    """One path or a list of paths to existing .bib files, relative to mkdocs.yml."""
+    """One path or a list of paths to .bib files, relative to mkdocs.yml."""
 
     def __init__(self) -> None:
-        super().__init__(c.File(exists=True))
+        super().__init__(BibFile())
         self.required = True
 
     def validate(self, value: object) -> list[str]:
@@ -178,9 +194,10 @@ class BibciteConfig(base.Config):
     """Turn the plugin off without removing it from mkdocs.yml (citations are left as written)."""
 
     cache_dir = c.Optional(c.Type(str))
-    """Where the bibliography's index, the formatted references and the downloads are kept
-    between builds, relative to mkdocs.yml (default `.cache/bibcite`); set `cache: false` to
-    keep nothing on disk."""
+    """The folder, relative to mkdocs.yml, in which the cache keeps a `bibcite/` folder of its
+    own for the bibliography's index, the formatted references and the downloads between builds
+    (default `.cache`). Neither inside docs_dir or site_dir nor a .bib file's folder (checked
+    when the build starts); set `cache: false` to keep nothing on disk."""
 
     cache = c.Type(bool, default=True)
     """Keep the bibliography's index, the formatted references and the downloads on disk

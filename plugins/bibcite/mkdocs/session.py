@@ -19,8 +19,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_relative_url
 
+from bibcite.bibliography import disk_cache
 from bibcite.bibliography.disk_cache import DiskCache
-from bibcite.bibliography.load import Bibliography, BibliographyCache
+from bibcite.bibliography.load import Bibliography, BibliographyCache, unreadable
 from bibcite.citations import diagnostics
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
@@ -79,7 +80,7 @@ class Session:
 
     def configure(self, options: BibciteConfig, config: MkDocsConfig) -> None:
         base_dir = os.path.dirname(config.config_file_path or "")
-        self.disk = DiskCache(_cache_dir(options, base_dir))
+        self.disk = self._disk(options, config, base_dir)
         bibliography = self._bibliography(options, base_dir)
         self.formatter = self._formatter(bibliography, options)
         if not self.dirty:  # a `--dirty` rebuild keeps the records of pages it does not render
@@ -95,17 +96,36 @@ class Session:
         self.strict = options.strict
         assets.link(config)
 
+    def _disk(self, options: BibciteConfig, config: MkDocsConfig, base_dir: str) -> DiskCache:
+        if not options.cache:
+            return DiskCache(None)
+        # Checked here, not in the schema: the plugin's options do not see docs_dir or site_dir.
+        wrong = disk_cache.misplaced(
+            options.cache_dir,
+            base_dir,
+            docs_dir=config.docs_dir,
+            site_dir=config.site_dir,
+            bibliography=options.bibliography,
+        )
+        if wrong:
+            raise PluginError(f"bibcite: option 'cache_dir': {wrong}")
+        directory = disk_cache.folder(options.cache_dir, base_dir)
+        disk = DiskCache(directory, shown=os.path.relpath(directory, base_dir or os.curdir))
+        report(disk.problems())
+        return disk
+
     def _bibliography(self, options: BibciteConfig, base_dir: str) -> Bibliography:
         try:
             bibliography, origin = self.cache.get(
                 options.bibliography, encoding=options.encoding, base_dir=base_dir, disk=self.disk
             )
         except OSError as error:
-            shown = os.path.relpath(str(error.filename), base_dir or os.curdir)
-            raise PluginError(
-                f"bibcite: cannot read {shown}: {error.strerror} — "
-                "check the file named by the bibcite option 'bibliography'"
-            ) from None
+            problem = unreadable(error, base_dir)
+            kept = self.last_good
+            if self.serving and kept is not None and kept.files == tuple(options.bibliography):
+                report(diagnostics.kept_bibliography([problem]))  # as for a broken save
+                return kept
+            raise PluginError(f"bibcite: {problem}") from None
         log.debug("bibliography %s", _ORIGIN[origin])
         broken = diagnostics.breaking(bibliography.problems)
         if broken and self.serving and diagnostics.same_files(self.last_good, bibliography):
@@ -273,8 +293,3 @@ def _drop_zensical_entry(config: MkDocsConfig) -> None:
         names.remove(ZENSICAL_EXTENSION)
         config.mdx_configs.pop(ZENSICAL_EXTENSION, None)
 
-
-def _cache_dir(options: BibciteConfig, base_dir: str) -> str | None:
-    if not options.cache:
-        return None
-    return os.path.join(base_dir, options.cache_dir or os.path.join(".cache", "bibcite"))

@@ -22,8 +22,8 @@ from bibcite.citations.registry import CitationRegistry
 from bibcite.problems import log
 from bibcite.tables.extension import LiteratureTables
 from bibcite.tables.registry import TableRegistry
-from bibcite.zensical.options import OptionsError, read
-from bibcite.zensical.site import Site, StrictError, project_of
+from bibcite.zensical.options import OptionsError, check_cache_dir, read
+from bibcite.zensical.site import Site, StrictError, UnreadableError, project_of
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -53,6 +53,12 @@ class _Process:
         project = project_of(config)
         try:
             options, unknown = read(raw, base_dir=project.root)
+            check_cache_dir(
+                options,
+                base_dir=project.root,
+                docs_dir=project.docs_dir,
+                site_dir=project.site_dir,
+            )
         except OptionsError as error:
             raise OptionsError(f"bibcite.zensical: {error}") from None
         for message in unknown:
@@ -155,7 +161,7 @@ class BibciteExtension(Extension):
             return
         try:
             site = _PROCESS.site_for(config, self.options)
-        except (OptionsError, OSError) as error:
+        except (OptionsError, UnreadableError, OSError) as error:
             if not _serving():
                 raise
             # An exception would end `zensical serve`: say it, leave the page as written, and

@@ -9,6 +9,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bibcite.bibliography.disk_cache import misplaced
+
 DEFAULT_STYLE = "vancouver"
 
 
@@ -100,6 +102,22 @@ def read(raw: Mapping[str, object], *, base_dir: str) -> tuple[Options, list[str
     return options, unknown
 
 
+def check_cache_dir(options: Options, *, base_dir: str, docs_dir: str, site_dir: str) -> None:
+    """The cache's folder against the site's: MkDocs' plugin makes the same check (its options
+    do not see docs_dir either), with the same words."""
+    if not options.cache:
+        return
+    wrong = misplaced(
+        options.cache_dir,
+        base_dir,
+        docs_dir=docs_dir,
+        site_dir=site_dir,
+        bibliography=options.bibliography,
+    )
+    if wrong:
+        raise OptionsError(f"option 'cache_dir': {wrong}")
+
+
 def _option(name: str, check, value: object):
     try:
         return check(value)
@@ -132,8 +150,12 @@ def _bibliography(value: object, base_dir: str) -> tuple[str, ...]:
         if not isinstance(path, str):
             raise OptionsError(f"{name}: Expected a path, got {path!r}.")
         full = os.path.abspath(os.path.join(base_dir, path))
-        if not os.path.isfile(full):
-            raise OptionsError(f"{name}: The path '{full}' isn't an existing file.")
+        if "\0" in full:
+            raise OptionsError(
+                f"{name}: The path {full!r} holds a NUL character; name a .bib file."
+            )
+        if os.path.isdir(full):  # a file missing is the build's to report, as under MkDocs
+            raise OptionsError(f"{name}: The path '{full}' is a folder; name a .bib file in it.")
         found.append(full)
     twice = sorted({path for path in found if found.count(path) > 1})
     if twice:

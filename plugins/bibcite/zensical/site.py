@@ -19,8 +19,9 @@ from urllib.parse import quote
 import markdown
 
 from bibcite import assets
+from bibcite.bibliography import disk_cache
 from bibcite.bibliography.disk_cache import DiskCache
-from bibcite.bibliography.load import BibliographyCache
+from bibcite.bibliography.load import BibliographyCache, unreadable
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options as SiteOptions
@@ -42,6 +43,10 @@ class StrictError(Exception):
     """`strict: true` and at least one warning: Zensical fails a build only on an exception."""
 
 
+class UnreadableError(Exception):
+    """A .bib file that cannot be read: the message (MkDocs' words) names it and the fix."""
+
+
 @dataclass(frozen=True)
 class Project:
     """What Zensical's configuration tells of the site."""
@@ -51,6 +56,7 @@ class Project:
     nav: tuple[tuple[str, str | None], ...]  # (source path, nav title) in reading order
     extensions: tuple[object, ...]  # the site's other Markdown extensions, as configured
     extension_configs: Mapping[str, dict]
+    site_dir: str = ""
 
 
 def project_of(config: Mapping) -> Project:
@@ -65,7 +71,9 @@ def project_of(config: Mapping) -> Project:
     configs = {
         name: dict(value) for name, value in config["mdx_configs"].items() if name != EXTENSION
     }
-    return Project(root, docs_dir, tuple(_nav_pages(config.get("nav") or [])), extensions, configs)
+    site_dir = os.path.join(root, str(config.get("site_dir") or "site"))
+    nav = tuple(_nav_pages(config.get("nav") or []))
+    return Project(root, docs_dir, nav, extensions, configs, site_dir)
 
 
 def _nav_pages(items: Iterable[Mapping]) -> Iterator[tuple[str, str | None]]:
@@ -83,10 +91,14 @@ class Site:
         self.project = project
         self.options = options
         self.problems: list[Problem] = []
-        disk = DiskCache(_cache_dir(options, project.root))
-        bibliography, _ = cache.get(
-            options.bibliography, encoding=options.encoding, base_dir=project.root, disk=disk
-        )
+        disk = _disk(options, project)
+        self.problems += disk.problems()
+        try:
+            bibliography, _ = cache.get(
+                options.bibliography, encoding=options.encoding, base_dir=project.root, disk=disk
+            )
+        except OSError as error:
+            raise UnreadableError(f"bibcite: {unreadable(error, project.root)}") from None
         self.problems += bibliography.problems
         style_options: dict[str, object] = {}
         if options.style == "vancouver":
@@ -246,10 +258,11 @@ def _config_file(project: Project) -> str:
     return ""
 
 
-def _cache_dir(options: Options, root: str) -> str | None:
+def _disk(options: Options, project: Project) -> DiskCache:
     if not options.cache:
-        return None
-    return os.path.join(root, options.cache_dir or os.path.join(".cache", "bibcite"))
+        return DiskCache(None)
+    directory = disk_cache.folder(options.cache_dir, project.root)
+    return DiskCache(directory, shown=os.path.relpath(directory, project.root))
 
 
 def _fingerprint(project: Project, options: Options, data_files: Iterable[str]) -> tuple:
