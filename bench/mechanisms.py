@@ -26,7 +26,6 @@ from instructions import Counts, counts
 from run import BASE, HERE, build, compile_plugin, site_options, write_configs
 
 MECHANISMS = {  # hook in bench/without/: what the table calls the mechanism
-    "fill_ahead": "filling pages ahead",
     "ascii_output": "ASCII output",
     "gc_freeze": "freezing the garbage collector",
     "first_pass": "the first pass over .bib files",

@@ -486,8 +486,8 @@ def test_search_indexes_the_prose_and_narrative_authors_not_citation_numbers(
 
 
 def test_a_page_another_plugin_changes_between_bibcites_steps_keeps_the_change(tmp_path):
-    """bibcite fills every page ahead, at on_env; a page another plugin has changed by the
-    time bibcite's turn comes is filled from what it then holds, before and after search."""
+    """A page another plugin has changed by the time bibcite's turn comes is filled from what
+    it then holds, before and after search."""
     hooks = {
         # Before bibcite fills what search indexes (priority 50)...
         "first.py": "page.content = page.content.replace('Cites', 'First cites')",

@@ -4,8 +4,7 @@ three phases of a build over it:
 1. `configure` (on_config): load the bibliography (memory, disk or parse), register the Markdown
    extensions that record each page's citations and tables while pages render;
 2. `resolve` (on_env, every page parsed): number citations and tables site-wide, check keys,
-   diagnose the bibliography, prepare the scholarly metadata and downloads, and fill every
-   page's HTML ahead (ahead.py);
+   diagnose the bibliography, prepare the scholarly metadata and downloads;
 3. `fill` and `fill_after_search` (each page, before and after the search plugin indexes it),
    `finish_page` and `finish` (after the build): write it all into the site.
 """
@@ -16,7 +15,6 @@ import os
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from bibcite.bibliography import disk_cache
@@ -27,7 +25,6 @@ from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options, PageInfo, ResolvedSite
 from bibcite.mkdocs import assets
-from bibcite.mkdocs.filled_pages import FilledAhead
 from bibcite.problems import log, report, take_warning_count
 from bibcite.publishing.publisher import Publisher, from_site, work_from, write_files
 from bibcite.styles import formatter
@@ -62,8 +59,6 @@ class Session:
         self.site: ResolvedSite | None = None
         self.publisher: Publisher | None = None
         # Each page's HTML for the search plugin to index, and then as it is written.
-        self.before_search = FilledAhead()
-        self.after_search = FilledAhead()
         self.never_cited = 0  # entries never cited, for the summary line
         self.nav_order: list[str] = []
         self.dirty = False
@@ -203,38 +198,18 @@ class Session:
         report(self.publisher.problems())
         # After the publisher, which keeps each entry's .bib/.ris text as the entry is parsed.
         self.formatter.format_ahead(self.site.numbering.site)
-        self._fill_ahead(files)
-
-    def _fill_ahead(self, files: Files) -> None:
-        self._drop_filled()  # what a failed build left
-        for file in files.documentation_pages(inclusion=InclusionLevel.all):
-            page = file.page
-            if page is None or page.content is None:  # not rendered in this build
-                continue
-            indexed = self._fill_indexed(page, page.content)
-            self.before_search.put(file.src_uri, page.content, indexed)
-            self.after_search.put(file.src_uri, indexed, self._fill_rest(file.src_uri, indexed))
-
-    def _drop_filled(self) -> None:
-        self.before_search.clear()
-        self.after_search.clear()
 
     # --- phase 3 -----------------------------------------------------------------------------
 
     def fill(self, page: Page) -> None:
         if self.site is None or page.content is None:
             return
-        page.content = self.before_search.take(
-            page.file.src_uri, page.content, lambda html: self._fill_indexed(page, html)
-        )
+        page.content = self._fill_indexed(page, page.content)
 
     def fill_after_search(self, page: Page) -> None:
         if self.site is None or page.content is None:
             return
-        src_uri = page.file.src_uri
-        page.content = self.after_search.take(
-            src_uri, page.content, lambda html: self._fill_rest(src_uri, html)
-        )
+        page.content = self._fill_rest(page.file.src_uri, page.content)
 
     def _fill_indexed(self, page: Page, html: str) -> str:
         """What the search plugin indexes: the References page, literature tables, narrative
@@ -260,7 +235,6 @@ class Session:
         return self.publisher.head(page.file.src_uri, output)
 
     def finish(self, config: MkDocsConfig) -> None:
-        self._drop_filled()  # pages no event rendered (another plugin skipped them)
         if self.formatter is None or self.table_blocks is None:
             return
         report(self.formatter.take_problems())
@@ -292,4 +266,3 @@ def _drop_zensical_entry(config: MkDocsConfig) -> None:
     if ZENSICAL_EXTENSION in names:
         names.remove(ZENSICAL_EXTENSION)
         config.mdx_configs.pop(ZENSICAL_EXTENSION, None)
-
