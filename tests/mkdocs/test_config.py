@@ -8,7 +8,7 @@ import pytest
 from conftest import make_site
 from mkdocs.exceptions import Abort
 
-from bibcite.mkdocs.config import installed_styles
+from bibcite.checks import installed_styles
 from bibcite.mkdocs.plugin import BibcitePlugin
 
 

@@ -1,30 +1,36 @@
-"""The plugin's configuration schema: every option, its default and its validation."""
+"""The plugin's configuration schema: every option, its default and its validation (the value
+checks are the core's, bibcite.checks, which the Zensical host makes too)."""
 
 from __future__ import annotations
 
-import codecs
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
-DEFAULT_STYLE = "vancouver"
+from bibcite import checks
+from bibcite.checks import DEFAULT_STYLE
+
+T = TypeVar("T")
+
+
+def _checked(check: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """A core check's ValueError as MkDocs' ValidationError, with the same words."""
+    try:
+        return check(*args, **kwargs)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
 
 
 class BibFile(c.File):
-    """A path relative to mkdocs.yml, not a folder. A file missing is reported by the build, not
-    here: under `mkdocs serve` a config error stops every rebuild (the server stops answering)
-    while a save that deletes before it writes, a `git stash` or a branch switch takes the file
-    away for a moment; the build keeps the last good site meanwhile."""
+    """A path relative to mkdocs.yml, not a folder (a missing file is the build's to report)."""
 
     def run_validation(self, value: object) -> str:
         path = super().run_validation(value)
-        if "\0" in path:  # no file can have it; open() would raise ValueError, not OSError
-            raise ValidationError(f"The path {path!r} holds a NUL character; name a .bib file.")
-        if os.path.isdir(path):
-            raise ValidationError(f"The path '{path}' is a folder; name a .bib file in it.")
-        return path
+        return _checked(checks.bib_path, path, is_folder="\0" not in path and os.path.isdir(path))
 
 
 class BibliographyFiles(c.ListOfItems[str]):
@@ -36,23 +42,16 @@ class BibliographyFiles(c.ListOfItems[str]):
 
     def validate(self, value: object) -> list[str]:
         if value is None:
-            raise ValidationError(
-                "Required: the .bib file or files, relative to mkdocs.yml, "
-                "e.g. 'bibliography: bibliography/references.bib'."
-            )
+            raise ValidationError(checks.BIBLIOGRAPHY_REQUIRED)
         return super().validate(value)
 
     def run_validation(self, value: object) -> list[str]:
         if isinstance(value, str):
             value = [value]
         if value == []:
-            raise ValidationError(
-                "Name at least one .bib file, e.g. 'bibliography/references.bib'."
-            )
+            raise ValidationError(checks.BIBLIOGRAPHY_EMPTY)
         paths = super().run_validation(value)
-        twice = sorted({path for path in paths if paths.count(path) > 1})
-        if twice:
-            raise ValidationError(f"The file '{twice[0]}' is listed twice; list each file once.")
+        _checked(checks.listed_once, paths)
         return paths
 
 
@@ -63,14 +62,7 @@ class Encoding(c.Type[str]):
         super().__init__(str, default=default)
 
     def run_validation(self, value: object) -> str:
-        name = super().run_validation(value)
-        try:
-            codecs.lookup(name)
-        except LookupError:
-            raise ValidationError(
-                f"Unknown encoding '{name}'. Use a Python codec name such as utf-8 or latin-1."
-            ) from None
-        return name
+        return _checked(checks.encoding, super().run_validation(value))
 
 
 class StyleName(c.Type[str]):
@@ -80,18 +72,7 @@ class StyleName(c.Type[str]):
         super().__init__(str, default=default)
 
     def run_validation(self, value: object) -> str:
-        from pybtex.plugin import PluginNotFound
-
-        from bibcite.styles.formatter import style_class
-
-        name = super().run_validation(value)
-        try:
-            style_class(name)
-        except PluginNotFound:
-            raise ValidationError(
-                f"Unknown pybtex style '{name}'. Installed styles: {', '.join(installed_styles())}."
-            ) from None
-        return name
+        return _checked(checks.style, super().run_validation(value))
 
 
 class AuthorCount(c.Type[int]):
@@ -101,30 +82,16 @@ class AuthorCount(c.Type[int]):
         super().__init__(int, default=default)
 
     def run_validation(self, value: object) -> int:
-        if isinstance(value, bool):  # YAML `true` is not a number of authors
-            raise ValidationError(f"Expected a whole number of authors, got {value!r}.")
-        number = super().run_validation(value)
-        if number < 1:
-            raise ValidationError(f"Expected a number of authors of at least 1, got {number}.")
-        return number
+        if isinstance(value, bool):  # an int to Python, so c.Type would take it
+            return _checked(checks.author_count, value)
+        return _checked(checks.author_count, super().run_validation(value))
 
 
 class TruncateAuthors(AuthorCount):
     """Checked against `max_authors` once both are valid."""
 
     def post_validation(self, config: base.Config, key_name: str) -> None:
-        if config[key_name] > config["max_authors"]:
-            raise ValidationError(
-                f"truncate_authors ({config[key_name]}) must not exceed max_authors "
-                f"({config['max_authors']}): lists longer than max_authors are cut to "
-                "truncate_authors names and 'et al.'. Lower truncate_authors or raise max_authors."
-            )
-
-
-def installed_styles() -> list[str]:
-    from pybtex.plugin import enumerate_plugin_names
-
-    return sorted(enumerate_plugin_names("pybtex.style.formatting"))
+        _checked(checks.truncation, config[key_name], config["max_authors"])
 
 
 class Subjects(c.BaseConfigOption[list]):
@@ -136,27 +103,7 @@ class Subjects(c.BaseConfigOption[list]):
         self.default = []
 
     def run_validation(self, value: object) -> list:
-        if not isinstance(value, list):
-            raise ValidationError(
-                "Give a list, e.g. [systemic sclerosis] or "
-                "[{MedicalCondition: systemic sclerosis}]."
-            )
-        subjects = []
-        for item in value:
-            if isinstance(item, str) and item.strip():
-                subjects.append(("Thing", item.strip()))
-            elif (
-                isinstance(item, dict)
-                and len(item) == 1
-                and all(isinstance(part, str) and part.strip() for part in next(iter(item.items())))
-            ):
-                kind, name = next(iter(item.items()))
-                subjects.append((kind.strip(), name.strip()))
-            else:
-                raise ValidationError(
-                    f"Each subject is a name or a one-key mapping 'SchemaType: name', not {item!r}."
-                )
-        return subjects
+        return list(_checked(checks.subjects, value))
 
 
 class CiteThisConfig(base.Config):

@@ -4,14 +4,13 @@ its messages (tests/zensical/test_options.py holds the two hosts to the same wor
 
 from __future__ import annotations
 
-import codecs
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bibcite import checks
 from bibcite.bibliography.disk_cache import misplaced
-
-DEFAULT_STYLE = "vancouver"
+from bibcite.checks import DEFAULT_STYLE
 
 
 class OptionsError(Exception):
@@ -93,12 +92,10 @@ def read(raw: Mapping[str, object], *, base_dir: str) -> tuple[Options, list[str
     if "cite_this" in raw:
         values["cite_this"] = _option("cite_this", _cite_this, raw["cite_this"])
     options = Options(**values)  # type: ignore[arg-type]
-    if options.truncate_authors > options.max_authors:
-        raise OptionsError(
-            f"option 'truncate_authors': truncate_authors ({options.truncate_authors}) must not "
-            f"exceed max_authors ({options.max_authors}): lists longer than max_authors are cut "
-            "to truncate_authors names and 'et al.'. Lower truncate_authors or raise max_authors."
-        )
+    try:
+        checks.truncation(options.truncate_authors, options.max_authors)
+    except ValueError as error:
+        raise OptionsError(f"option 'truncate_authors': {error}") from None
     return options, unknown
 
 
@@ -118,9 +115,9 @@ def check_cache_dir(options: Options, *, base_dir: str, docs_dir: str, site_dir:
         raise OptionsError(f"option 'cache_dir': {wrong}")
 
 
-def _option(name: str, check, value: object):
+def _option(name: str, check, value: object, **kwargs: object):
     try:
-        return check(value)
+        return check(value, **kwargs)
     except ValueError as error:
         raise OptionsError(f"option '{name}': {error}") from None
 
@@ -134,71 +131,38 @@ def _typed(name: str, value: object, kind: type):
 def _bibliography(value: object, base_dir: str) -> tuple[str, ...]:
     name = "option 'bibliography'"
     if value is None:
-        raise OptionsError(
-            f"{name}: Required: the .bib file or files, relative to mkdocs.yml, "
-            "e.g. 'bibliography: bibliography/references.bib'."
-        )
+        raise OptionsError(f"{name}: {checks.BIBLIOGRAPHY_REQUIRED}")
     paths = [value] if isinstance(value, str) else value
     if not isinstance(paths, list):
         raise OptionsError(f"{name}: Expected a list of items, but a {type(value)} was given.")
     if paths == []:
-        raise OptionsError(
-            f"{name}: Name at least one .bib file, e.g. 'bibliography/references.bib'."
-        )
+        raise OptionsError(f"{name}: {checks.BIBLIOGRAPHY_EMPTY}")
     found = []
     for path in paths:
         if not isinstance(path, str):
             raise OptionsError(f"{name}: Expected a path, got {path!r}.")
         full = os.path.abspath(os.path.join(base_dir, path))
-        if "\0" in full:
-            raise OptionsError(
-                f"{name}: The path {full!r} holds a NUL character; name a .bib file."
-            )
-        if os.path.isdir(full):  # a file missing is the build's to report, as under MkDocs
-            raise OptionsError(f"{name}: The path '{full}' is a folder; name a .bib file in it.")
-        found.append(full)
-    twice = sorted({path for path in found if found.count(path) > 1})
-    if twice:
-        raise OptionsError(f"{name}: The file '{twice[0]}' is listed twice; list each file once.")
+        folder = "\0" not in full and os.path.isdir(full)
+        found.append(_option("bibliography", checks.bib_path, full, is_folder=folder))
+    _option("bibliography", checks.listed_once, found)
     return tuple(found)
 
 
 def _encoding(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"Expected type: {str} but received: {type(value)}")
-    try:
-        codecs.lookup(value)
-    except LookupError:
-        raise ValueError(
-            f"Unknown encoding '{value}'. Use a Python codec name such as utf-8 or latin-1."
-        ) from None
-    return value
+    return checks.encoding(_of_type(value, str))
 
 
 def _style(value: object) -> str:
-    from pybtex.plugin import PluginNotFound, enumerate_plugin_names
-
-    from bibcite.styles.formatter import style_class
-
-    if not isinstance(value, str):
-        raise ValueError(f"Expected type: {str} but received: {type(value)}")
-    try:
-        style_class(value)
-    except PluginNotFound:
-        installed = ", ".join(sorted(enumerate_plugin_names("pybtex.style.formatting")))
-        raise ValueError(
-            f"Unknown pybtex style '{value}'. Installed styles: {installed}."
-        ) from None
-    return value
+    return checks.style(_of_type(value, str))
 
 
 def _author_count(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, bool):
-            raise ValueError(f"Expected a whole number of authors, got {value!r}.")
-        raise ValueError(f"Expected type: {int} but received: {type(value)}")
-    if value < 1:
-        raise ValueError(f"Expected a number of authors of at least 1, got {value}.")
+    return checks.author_count(value if isinstance(value, bool) else _of_type(value, int))
+
+
+def _of_type(value: object, kind: type):
+    if not isinstance(value, kind):  # MkDocs' words for a value of the wrong type
+        raise ValueError(f"Expected type: {kind} but received: {type(value)}")
     return value
 
 
@@ -225,30 +189,7 @@ def _cite_this(value: object) -> CiteThis:
         if name in value and (name != "key" or value[name] is not None):
             strings[name] = value[name]
     try:
-        about = _subjects(value.get("about", []))
+        about = checks.subjects(value.get("about", []))
     except ValueError as error:
         raise ValueError(f"Sub-option 'about': {error}") from None
     return CiteThis(about=about, **strings)
-
-
-def _subjects(value: object) -> tuple[tuple[str, str], ...]:
-    if not isinstance(value, list):
-        raise ValueError(
-            "Give a list, e.g. [systemic sclerosis] or [{MedicalCondition: systemic sclerosis}]."
-        )
-    subjects = []
-    for item in value:
-        if isinstance(item, str) and item.strip():
-            subjects.append(("Thing", item.strip()))
-        elif (
-            isinstance(item, dict)
-            and len(item) == 1
-            and all(isinstance(part, str) and part.strip() for part in next(iter(item.items())))
-        ):
-            kind, name = next(iter(item.items()))
-            subjects.append((kind.strip(), name.strip()))
-        else:
-            raise ValueError(
-                f"Each subject is a name or a one-key mapping 'SchemaType: name', not {item!r}."
-            )
-    return tuple(subjects)

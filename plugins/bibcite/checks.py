@@ -1,0 +1,103 @@
+"""The checks of option values that both hosts make, with the words both give: each takes a
+value of the right type and returns it checked, or raises ValueError with the fix."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Sequence
+
+DEFAULT_STYLE = "vancouver"
+BIBLIOGRAPHY_REQUIRED = (
+    "Required: the .bib file or files, relative to mkdocs.yml, "
+    "e.g. 'bibliography: bibliography/references.bib'."
+)
+BIBLIOGRAPHY_EMPTY = "Name at least one .bib file, e.g. 'bibliography/references.bib'."
+
+
+def bib_path(path: str, *, is_folder: bool) -> str:
+    """A missing file is the build's to report: under `mkdocs serve` a config error stops every
+    rebuild, and a save that deletes before it writes takes the file away for a moment."""
+    if "\0" in path:  # no file can have it; open() would raise ValueError, not OSError
+        raise ValueError(f"The path {path!r} holds a NUL character; name a .bib file.")
+    if is_folder:
+        raise ValueError(f"The path '{path}' is a folder; name a .bib file in it.")
+    return path
+
+
+def listed_once(paths: Sequence[str]) -> None:
+    twice = sorted({path for path in paths if paths.count(path) > 1})
+    if twice:
+        raise ValueError(f"The file '{twice[0]}' is listed twice; list each file once.")
+
+
+def encoding(name: str) -> str:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise ValueError(
+            f"Unknown encoding '{name}'. Use a Python codec name such as utf-8 or latin-1."
+        ) from None
+    return name
+
+
+def style(name: str) -> str:
+    from pybtex.plugin import PluginNotFound
+
+    from bibcite.styles.formatter import style_class
+
+    try:
+        style_class(name)
+    except PluginNotFound:
+        raise ValueError(
+            f"Unknown pybtex style '{name}'. Installed styles: {', '.join(installed_styles())}."
+        ) from None
+    return name
+
+
+def installed_styles() -> list[str]:
+    from pybtex.plugin import enumerate_plugin_names
+
+    return sorted(enumerate_plugin_names("pybtex.style.formatting"))
+
+
+def author_count(value: object) -> int:
+    """`value`: an int, or YAML's `true`/`false`, which are ints to Python but no count."""
+    if isinstance(value, bool):
+        raise ValueError(f"Expected a whole number of authors, got {value!r}.")
+    assert isinstance(value, int)
+    if value < 1:
+        raise ValueError(f"Expected a number of authors of at least 1, got {value}.")
+    return value
+
+
+def truncation(truncate_authors: int, max_authors: int) -> None:
+    if truncate_authors > max_authors:
+        raise ValueError(
+            f"truncate_authors ({truncate_authors}) must not exceed max_authors "
+            f"({max_authors}): lists longer than max_authors are cut to truncate_authors names "
+            "and 'et al.'. Lower truncate_authors or raise max_authors."
+        )
+
+
+def subjects(value: object) -> tuple[tuple[str, str], ...]:
+    """schema.org `about`: each item a name or a one-key mapping `SchemaType: name`."""
+    if not isinstance(value, list):
+        raise ValueError(
+            "Give a list, e.g. [systemic sclerosis] or [{MedicalCondition: systemic sclerosis}]."
+        )
+    found = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            found.append(("Thing", item.strip()))
+        elif (
+            isinstance(item, dict)
+            and len(item) == 1
+            and all(isinstance(part, str) and part.strip() for part in next(iter(item.items())))
+        ):
+            kind, name = next(iter(item.items()))
+            found.append((kind.strip(), name.strip()))
+        else:
+            raise ValueError(
+                f"Each subject is a name or a one-key mapping 'SchemaType: name', not {item!r}."
+            )
+    return tuple(found)
