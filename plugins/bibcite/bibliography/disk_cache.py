@@ -253,6 +253,12 @@ def folder(cache_dir: str | None, base_dir: str) -> str:
     return os.path.join(base_dir, cache_dir or ".cache", "bibcite")
 
 
+def opened(cache_dir: str | None, base_dir: str) -> DiskCache:
+    """The cache in its own folder under the `cache_dir` option, as both hosts open it."""
+    directory = folder(cache_dir, base_dir)
+    return DiskCache(directory, shown=os.path.relpath(directory, base_dir or os.curdir))
+
+
 def misplaced(
     cache_dir: str | None,
     base_dir: str,

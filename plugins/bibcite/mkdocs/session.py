@@ -58,7 +58,6 @@ class Session:
         self.tables = TableRegistry()  # the literature tables of each page
         self.site: ResolvedSite | None = None
         self.publisher: Publisher | None = None
-        # Each page's HTML for the search plugin to index, and then as it is written.
         self.never_cited = 0  # entries never cited, for the summary line
         self.nav_order: list[str] = []
         self.dirty = False
@@ -104,8 +103,7 @@ class Session:
         )
         if wrong:
             raise PluginError(f"bibcite: option 'cache_dir': {wrong}")
-        directory = disk_cache.folder(options.cache_dir, base_dir)
-        disk = DiskCache(directory, shown=os.path.relpath(directory, base_dir or os.curdir))
+        disk = disk_cache.opened(options.cache_dir, base_dir)
         report(disk.problems())
         return disk
 

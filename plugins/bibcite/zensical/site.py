@@ -261,8 +261,7 @@ def _config_file(project: Project) -> str:
 def _disk(options: Options, project: Project) -> DiskCache:
     if not options.cache:
         return DiskCache(None)
-    directory = disk_cache.folder(options.cache_dir, project.root)
-    return DiskCache(directory, shown=os.path.relpath(directory, project.root))
+    return disk_cache.opened(options.cache_dir, project.root)
 
 
 def _fingerprint(project: Project, options: Options, data_files: Iterable[str]) -> tuple:
