@@ -43,12 +43,12 @@ def test_code_is_never_touched():
 
 def test_escapes_email_urls_and_comments_are_left_as_written():
     source = (
-        "\\@escaped \\[@bracket] write to a@b.org or <c@d.org>, "
+        "\\@escaped write to a@b.org or <c@d.org>, "
         "[home](https://x.org/@user?q=@me) <https://y.org/@name>\n\n<!-- [@comment] -->\n"
     )
     html, keys, _ = convert(source)
     assert keys == []
-    assert "@escaped [@bracket] write to a@b.org" in html
+    assert "@escaped write to a@b.org" in html
     assert 'href="https://x.org/@user?q=@me"' in html
     assert "<!-- [@comment] -->" in html
 
@@ -56,7 +56,7 @@ def test_escapes_email_urls_and_comments_are_left_as_written():
 def test_a_citation_inside_link_text_stays_text():
     html, keys, _ = convert("[see @a](https://x.org) and [@b](https://y.org)")
     assert keys == []
-    assert "see <span>@a</span></a>" in html and ">@b</a>" in html
+    assert "see <span>@a</span></a>" in html and "><span>@b</span></a>" in html
 
 
 def test_reference_heading_is_appended_and_in_the_toc():
@@ -93,11 +93,14 @@ def test_escapes_and_code_spans_in_prefixes_and_locators_are_plain_text():
     assert second.items[0].locator == "x"
 
 
-def test_a_citation_in_image_alt_text_stays_as_its_text():
-    html, keys, _ = convert("![see @k & [@a; @b]](img.png)\n\n![*x* [-@c]][ref]\n\n[ref]: b.png\n")
-    assert keys == []
-    assert '<img alt="see @k &amp; [@a; @b]" src="img.png" />' in html
-    assert '<img alt="*x* [-@c]" src="b.png" />' in html  # Markdown leaves alt text unparsed
+def test_a_citation_in_image_alt_text_is_cited_and_numbered_in_reading_order():
+    html, keys, _ = convert(
+        "[@z] ![see @k & [@a; @b]](img.png) [@y]\n\n![*x* [-@c]][ref]\n\n[ref]: b.png\n"
+    )
+    assert keys == [("z",), ("k",), ("a", "b"), ("y",), ("c",)]
+    alt = placeholders.alt_text
+    assert f'<img alt="see {alt(2)} &amp; {alt(3)}" id="cite-2" src="img.png" />' in html
+    assert f'<img alt="*x* {alt(5)}" id="cite-5" src="b.png" />' in html
 
 
 def test_a_heading_s_toc_entry_keeps_the_narrative_author():

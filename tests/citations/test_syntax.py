@@ -37,7 +37,11 @@ def test_suppressed_author():
         ("@Smith_2004", "Smith_2004"),
         ("@10.1038/sj", "10.1038/sj"),
         ("@a#b$c%d&e-f+g?h<i>j~k/l", "a#b$c%d&e-f+g?h<i>j~k/l"),
-        ("@{odd key; with (anything)}", "odd key; with (anything)"),
+        ("@{odd;key(with)<anything>}", "odd;key(with)<anything>"),
+        ("@{a{b}c}", "a{b}c"),
+        ("@Foo_bar--baz", "Foo_bar"),  # punctuation inside a key needs a letter or digit next
+        ("@k</sup>", "k"),
+        ("@http://x.org/a", "http://x.org/a"),
         ("@doe99.", "doe99"),  # trailing punctuation is not part of the key
         ("@doe99:", "doe99"),
     ],

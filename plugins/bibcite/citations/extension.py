@@ -11,47 +11,61 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor, Pattern
+from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import INLINE_PLACEHOLDER_RE, AtomicString
 
-from bibcite.citations import placeholders
-from bibcite.citations.syntax import KEY, CitationGroup, narrative, parse_bracketed
+from bibcite.citations import placeholders, syntax
+from bibcite.citations.syntax import KEY, CitationGroup
 
 if TYPE_CHECKING:
     from markdown import Markdown
 
-# `[...@...]` not followed by `(` or `[` (that would be a link). Nested brackets are not allowed.
+# The literature table's scan of raw cell text (it finds the citations it must check before a
+# cell is rendered): `[...@...]` without nested brackets, and `@key [locator]`.
 BRACKETED_RE = r"\[(?P<inner>[^\[\]]*@[^\[\]]*)\](?![(\[])"
-# `@key` in running text, optionally `@key [p. 4]`. The look-behind keeps e-mail addresses,
-# handles inside URLs (`/@name`, `?a=@b`), link texts (`[@x](url)`) and `\@` out.
 NARRATIVE_RE = (
     rf"(?<![\w@\\/:.=?&#%+~\[\]\x03-])@(?P<key>{KEY})(?:[ ]?\[(?P<locator>[^\[\]@\n]*)\])?"
 )
+# Where a citation may start: `[`, `@` or `-@`; the scanners in `syntax` read the rest.
+_START_RE = r"\[|-?@"
+# Before `@`, bibcite (not pandoc) leaves handles in URLs (`/@name`, `?a=@b`) and `\\@` as text.
+_NOT_BEFORE = frozenset("@\\/:=?&#%+")
 
 # What Markdown's `escape` processor leaves for an escaped character: STX, its code point, ETX.
 _ESCAPED = re.compile("\x02([0-9]+)\x03")
+# Raw HTML that Markdown stashed (an inline tag or an entity), as its placeholder.
+_STASHED = re.compile("\x02wzxhzdk:([0-9]+)\x03")
+_ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# pandoc's smart typography in prefixes and locators.
+_DASHES = (("---", "\u2014"), ("--", "\u2013"), ("...", "\u2026"))
 
 # After `escape` (180) and `backtick` (190), so escaped text and code spans are already hidden;
 # before `reference` (170) and `link` (160), so `[@key]` is not mistaken for a reference link.
+# A second processor just after it reads citations inside prefixes and locators (`[@a, see
+# @b]`): Markdown runs only the processors after the one that matched over an element's text.
 INLINE_PRIORITY = 175
 # After the inline processors (20) and before `toc` (5), so the reference heading is in the TOC.
 TREE_PRIORITY = 7
 # Markdown's image processors: each makes its alt text from the text inside `![...]`.
 _IMAGES = ("image_link", "image_reference", "short_image_ref")
 _HEADING = re.compile(r"h[1-6]")
+AFFIX_TAG = "bibcite-affix"
 
 
 class Recorder(Protocol):
     """What the extension reports to: the plugin's per-build registry."""
 
-    def record_page(self, groups: list[CitationGroup], *, bibliography: str | None) -> None:
+    def record_page(self, groups: list[CitationGroup], *, bibliography: str | None) -> bool | None:
         """The current page's citations in reading order; `bibliography` is None, or
-        'cited'/'all' when the page holds the bibliography marker."""
+        'cited'/'all' when the page holds the bibliography marker. False: this conversion is not
+        the page's own (it holds no reference list)."""
 
 
 class Tagger(Protocol):
@@ -61,18 +75,45 @@ class Tagger(Protocol):
 
 
 class _CitationProcessor(InlineProcessor):
-    def __init__(self, pattern: str, extension: Tagger, md: Markdown) -> None:
-        super().__init__(pattern, md)
+    def __init__(self, extension: Tagger, md: Markdown) -> None:
+        super().__init__(_START_RE, md)
         self.extension = extension
 
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Markdown's API)
-        if "inner" in m.re.groupindex:
-            group = parse_bracketed(self.plain(m["inner"]))
-            if group is None:
-                return None, None, None
+        start = m.start(0)
+        if m[0] == "[":
+            scan = syntax.scan_bracketed(data, start)
         else:
-            group = narrative(m["key"], self.plain(m["locator"] or ""))
-        return self.extension.tag(group, self.plain(m[0])), m.start(0), m.end(0)
+            scan = syntax.scan_narrative(data, start, is_reference=self._is_reference)
+            if scan is not None and data[scan.start - 1 : scan.start] in _NOT_BEFORE:
+                scan = None
+        if scan is None:
+            return None, None, None
+        group = syntax.group_of(data, scan)
+        group = syntax.CitationGroup(
+            tuple(
+                replace(item, prefix=self.plain(item.prefix), locator=self.plain(item.locator))
+                for item in group.items
+            ),
+            narrative=group.narrative,
+        )
+        element = self.extension.tag(group, self.plain(data[scan.start : scan.end]))
+        if placeholders.is_citation(element):
+            # Each prefix and locator as Markdown: the processors after this one render it.
+            for index, span in enumerate(scan.items):
+                for part, raw in (
+                    ("prefix", data[slice(*span.prefix)].strip()),
+                    ("locator", _LEADING_COMMA.sub("", data[slice(*span.suffix)]).strip()),
+                ):
+                    if raw:
+                        affix = etree.SubElement(
+                            element, AFFIX_TAG, {"data-i": str(index), "data-part": part}
+                        )
+                        affix.text = raw
+        return element, scan.start, scan.end
+
+    def _is_reference(self, label: str) -> bool:
+        return " ".join(label.split()).lower() in self.md.references
 
     def plain(self, text: str) -> str:
         """The text as written: code spans and escaped characters that earlier processors hid
@@ -82,16 +123,55 @@ class _CitationProcessor(InlineProcessor):
         return _ESCAPED.sub(lambda m: chr(int(m[1])), self.unescape(text))
 
 
+_LEADING_COMMA = re.compile(r"^\s*,?")
+
+
+def _in_reading_order(root: etree.Element) -> Iterator[etree.Element]:
+    """The tree's elements in reading order: a footnote's content where its reference stands
+    (as pandoc numbers citations in notes), the notes nobody refers to at the end."""
+    notes: dict[str, etree.Element] = {}
+    for div in root.iter("div"):
+        if "footnote" in div.get("class", "").split():
+            notes.update((item.get("id"), item) for item in div.iter("li") if item.get("id"))
+    note_items = {id(item) for item in notes.values()}
+    read: set[str] = set()
+    stack: list[etree.Element] = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        children = [child for child in node if id(child) not in note_items]
+        if node.tag == "a" and node.get("href", "").startswith("#"):
+            target = node.get("href", "")[1:]
+            if target in notes and target not in read:
+                read.add(target)
+                children.append(notes[target])
+        stack.extend(reversed(children))
+    for name, item in notes.items():
+        if name not in read:
+            read.add(name)
+            stack = [item]
+            while stack:
+                node = stack.pop()
+                yield node
+                stack.extend(reversed(list(node)))
+
+
 class _ReadingOrderProcessor(Treeprocessor):
     def __init__(self, extension: CitationExtension, md: Markdown) -> None:
         super().__init__(md)
         self.extension = extension
 
     def run(self, root: etree.Element) -> None:
-        groups = []
+        groups: list[CitationGroup] = []
+        numbered: list[tuple[etree.Element, int]] = []
         tag = placeholders.CITATION_TAG
         in_links = {id(element) for link in root.iter("a") for element in link.iter(tag)}
-        for element in root.iter(tag):  # in document (reading) order
+        for element in _in_reading_order(root):
+            if element.tag == "img" and placeholders.ALT_TOKEN in element.get("alt", ""):
+                self._number_alt_text(element, groups)
+                continue
+            if element.tag != tag:
+                continue
             pending = self.extension.pending.get(element.get("data-n", ""))
             if pending is None or not placeholders.is_citation(element):
                 continue  # not one of ours: raw HTML that another extension made an element
@@ -101,18 +181,82 @@ class _ReadingOrderProcessor(Treeprocessor):
                 continue
             groups.append(group)
             element.set("data-n", str(len(groups)))
+            numbered.append((element, len(groups) - 1))
+        # Innermost first: a locator's own citations (`[@a, see @b]`) are numbered placeholders
+        # in the HTML of the locator around them.
+        for element, index in reversed(numbered):
+            groups[index] = self._rendered_affixes(element, groups[index])
         if self.extension.label is not None and groups:
             for heading in root.iter():
                 if isinstance(heading.tag, str) and _HEADING.fullmatch(heading.tag):
                     self._label_toc_entry(heading, groups)
         bibliography = self._take_bibliography_marker()
-        self.extension.recorder.record_page(groups, bibliography=bibliography)
+        recorded = self.extension.recorder.record_page(groups, bibliography=bibliography)
         heading = self.extension.references_heading
-        if groups and bibliography is None and heading is not None:
+        # `False`: not this page's own conversion (a docstring mkdocstrings renders inside it):
+        # the page's list is the page's, and an empty heading would stay behind.
+        if groups and bibliography is None and heading is not None and recorded is not False:
             title = etree.SubElement(root, "h2")
             title.text, title.tail = heading, "\n"
             root.append(placeholders.reference_list())
         self.extension.pending.clear()
+        self.extension.elements.clear()
+
+    def _number_alt_text(self, image: etree.Element, groups: list[CitationGroup]) -> None:
+        """A citation in an image's alt text is cited, and shown there as plain text."""
+
+        def number(match: re.Match[str]) -> str:
+            pending = self.extension.pending.get(match[1])
+            if pending is None:
+                return ""
+            group, _ = pending
+            element = self.extension.elements.get(match[1])
+            if element is not None:
+                group = self._rendered_affixes(element, group)
+            groups.append(group)
+            if image.get("id") is None:  # the back-link's target
+                image.set("id", f"cite-{len(groups)}")
+            return placeholders.alt_text(len(groups))
+
+        image.set("alt", placeholders.ALT_PENDING_RE.sub(number, image.get("alt", "")))
+
+    def _rendered_affixes(self, element: etree.Element, group: CitationGroup) -> CitationGroup:
+        affixes = [child for child in element if child.tag == AFFIX_TAG]
+        if not affixes:
+            return group
+        items = list(group.items)
+        for affix in affixes:
+            index, part = int(affix.get("data-i", "0")), affix.get("data-part", "")
+            html_text, plain = self._affix(affix, locator=part == "locator")
+            if part == "prefix":
+                items[index] = replace(items[index], prefix=plain, prefix_html=html_text)
+            else:
+                items[index] = replace(items[index], locator=plain, locator_html=html_text)
+            element.remove(affix)
+        return syntax.CitationGroup(tuple(items), narrative=group.narrative)
+
+    def _affix(self, affix: etree.Element, *, locator: bool) -> tuple[str, str]:
+        """A prefix or locator rendered, as HTML and as plain text: pandoc's dashes and
+        ellipses, a locator's braces dropped (`{pp. iv--vi}`), raw HTML shown as text."""
+        for node in affix.iter():
+            if node.tag != "code" and node.text and not isinstance(node.text, AtomicString):
+                node.text = _typography(node.text, locator=locator)
+            if node is not affix and node.tail and not isinstance(node.tail, AtomicString):
+                node.tail = _typography(node.tail, locator=locator)
+        serialised = to_html_string(affix)
+        inner = serialised[serialised.index(">") + 1 : serialised.rindex("</")]
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def stashed(match: re.Match[str]) -> str:
+            index = int(match[1])
+            raw = stash[index] if index < len(stash) and isinstance(stash[index], str) else ""
+            return raw if _ENTITY.fullmatch(raw) else html.escape(raw)
+
+        inner = _STASHED.sub(stashed, inner)
+        inner = _ESCAPED.sub(lambda m: html.escape(chr(int(m[1]))), inner)
+        inner = inner.replace("\x02amp\x03", "&amp;")
+        plain = " ".join(html.unescape(re.sub(r"<[^>]*>", "", inner)).split())
+        return inner.strip(), plain
 
     def _label_toc_entry(self, heading: etree.Element, groups: list[CitationGroup]) -> None:
         """A heading's TOC entry (which `toc` makes from its text, where a placeholder has none)
@@ -150,12 +294,16 @@ class _ReadingOrderProcessor(Treeprocessor):
 def register_citations(md: Markdown, tagger: Tagger) -> None:
     """The inline processors that find citations, each handed to `tagger` (also used by the
     literature table's own Markdown for its cells)."""
+    md.inlinePatterns.register(_CitationProcessor(tagger, md), "bibcite_citation", INLINE_PRIORITY)
     md.inlinePatterns.register(
-        _CitationProcessor(BRACKETED_RE, tagger, md), "bibcite_bracketed", INLINE_PRIORITY
+        _CitationProcessor(tagger, md), "bibcite_nested", INLINE_PRIORITY - 0.5
     )
-    md.inlinePatterns.register(
-        _CitationProcessor(NARRATIVE_RE, tagger, md), "bibcite_narrative", INLINE_PRIORITY - 0.5
-    )
+
+
+def _typography(text: str, *, locator: bool) -> str:
+    for written, typeset in _DASHES:
+        text = text.replace(written, typeset)
+    return text.replace("{", "").replace("}", "") if locator else text
 
 
 def _html_text(text: str | None) -> str:
@@ -174,7 +322,8 @@ def _holds_citation(node: object) -> bool:
 
 def _keep_citations_in_alt_text(processor: Pattern, extension: CitationExtension) -> None:
     """An image's alt text is the text of what `![...]` holds, and a placeholder has none: the
-    citation would vanish from it. There it stays as the author wrote it, as text."""
+    citation would vanish from it. A token stands there instead, which the reading-order pass
+    numbers and the renderer fills with the citation as plain text."""
     unescape = processor.unescape
 
     def alt_text(text: str) -> str:
@@ -183,7 +332,7 @@ def _keep_citations_in_alt_text(processor: Pattern, extension: CitationExtension
         def written(match: re.Match[str]) -> str:
             node = stash.get(match[1])
             if _holds_citation(node):
-                return extension.written(node)
+                return extension.alt_tokens(node)
             return match[0]
 
         return unescape(INLINE_PLACEHOLDER_RE.sub(written, text))
@@ -206,19 +355,23 @@ class CitationExtension(Extension):
         self.references_heading = references_heading
         self.label = label
         self.pending: dict[str, tuple[CitationGroup, str]] = {}
+        self.elements: dict[str, etree.Element] = {}  # for citations in alt text, out of the tree
 
-    def written(self, node: etree.Element) -> str:
-        """The text of an element, each citation in it as the author wrote it."""
+    def alt_tokens(self, node: etree.Element) -> str:
+        """The text of an element in alt text: each citation in it as a token, the rest as
+        written."""
         if node.tag == placeholders.CITATION_TAG:
-            return self.pending.get(node.get("data-n", ""), (None, ""))[1]
+            return placeholders.alt_pending(node.get("data-n", ""))
         return (node.text or "") + "".join(
-            self.written(child) + (child.tail or "") for child in node
+            self.alt_tokens(child) + (child.tail or "") for child in node
         )
 
     def tag(self, group: CitationGroup, source: str) -> etree.Element:
         tag = str(len(self.pending))
         self.pending[tag] = (group, source)
-        return placeholders.citation(tag)
+        element = placeholders.citation(tag)
+        self.elements[tag] = element
+        return element
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
         md.registerExtension(self)
@@ -234,3 +387,4 @@ class CitationExtension(Extension):
 
     def reset(self) -> None:
         self.pending.clear()
+        self.elements.clear()

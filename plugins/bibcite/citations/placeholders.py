@@ -19,6 +19,11 @@ CITATION_RE = re.compile(
     rf'<{CITATION_TAG} data-bibcite="{TOKEN}" data-n="(\d+)"></{CITATION_TAG}>'
 )
 LIST = f'<{LIST_TAG} data-bibcite="{TOKEN}"></{LIST_TAG}>'
+# A citation in an image's alt text: a token while the page is parsed (by the extension's own
+# tag), then numbered like the others; the renderer puts the citation's plain text there.
+ALT_TOKEN = f"bibcite-alt-{TOKEN}-"
+ALT_PENDING_RE = re.compile(rf"{ALT_TOKEN}pending-(\d+)-")
+ALT_RE = re.compile(rf"{ALT_TOKEN}(\d+)-")
 # A <div> so that Markdown does not wrap it in a paragraph.
 _BIBLIOGRAPHY = (
     f'<div class="bibcite-bibliography-placeholder" data-bibcite="{TOKEN}" '
@@ -56,6 +61,16 @@ def to_text(element: etree.Element, text: str) -> None:
     element.tag = "span"
     element.attrib.clear()
     element.text = text
+    for child in list(element):
+        element.remove(child)
+
+
+def alt_pending(tag: str) -> str:
+    return f"{ALT_TOKEN}pending-{tag}-"
+
+
+def alt_text(number: int) -> str:
+    return f"{ALT_TOKEN}{number}-"
 
 
 def reference_list() -> etree.Element:

@@ -46,14 +46,15 @@ class CitationRegistry:
         page = PageCitations(markdown=markdown, shown=shown or src_uri)
         self._current = self.pages[src_uri] = page
 
-    def record_page(self, groups: list[CitationGroup], *, bibliography: str | None) -> None:
+    def record_page(self, groups: list[CitationGroup], *, bibliography: str | None) -> bool:
         if self._current is None:  # Markdown rendered outside a page (e.g. another plugin)
-            return
+            return False
         self._current.groups = groups
         self._current.bibliography = bibliography
         # One conversion per page: Markdown another plugin renders later with the site's
         # extensions (a template filter, an excerpt) must not replace this page's record.
         self._current = None
+        return True
 
     def keep_only(self, src_uris: Collection[str]) -> None:
         """Drop pages that no longer exist (a `serve --dirty` rebuild keeps the others' records)."""

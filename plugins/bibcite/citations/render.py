@@ -8,6 +8,7 @@ by the pybtex backend.
 from __future__ import annotations
 
 import hashlib
+import html as html_module
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from bibcite.citations import placeholders
-from bibcite.citations.syntax import CitationGroup
+from bibcite.citations.syntax import CitationGroup, CitationItem
 from bibcite.styles import escaping
 from bibcite.styles.formatter import Reference
 
@@ -61,32 +62,50 @@ def fill_citations(html: str, page: PageView, *, narrative_only: bool = False) -
             return match[0]
         return citation(group, index, page)
 
-    return placeholders.CITATION_RE.sub(replace, html)
+    html = placeholders.CITATION_RE.sub(replace, html)
+    if placeholders.ALT_TOKEN in html:  # citations in images' alt text, as plain text
+        html = placeholders.ALT_RE.sub(lambda match: _alt_text(match, page), html)
+    return html
+
+
+def _alt_text(match: re.Match[str], page: PageView) -> str:
+    index = int(match[1])
+    if not 1 <= index <= len(page.groups):
+        return ""
+    shown = _TAG.sub("", citation(page.groups[index - 1], index, page))
+    return escape(html_module.unescape(shown))
+
+
+_TAG = re.compile(r"<[^>]*>")  # over this module's own HTML, whose attributes are escaped
 
 
 def citation(group: CitationGroup, index: int, page: PageView) -> str:
     if group.has_affixes:
-        parts = [_item(item.key, item.prefix, item.locator, page) for item in group.items]
-        inner = "; ".join(parts)
+        inner = "; ".join(_item(item, page) for item in group.items)
     else:
         inner = _compressed(group, page)
     body = f"[{inner}]"
     classes = "bibcite-citation"
     if group.narrative:
-        key = page.key_of(group.items[0].key)
-        label = page.reference(key).label if key else ""
-        if label:
-            body = f"{escape(label)} {body}"
+        if group.author_in_text:
+            key = page.key_of(group.items[0].key)
+            label = page.reference(key).label if key else ""
+            if label:
+                body = f"{escape(label)} {body}"
         classes += " bibcite-narrative"
     return f'<span class="{classes}" id="{cite_id(index)}">{body}</span>'
 
 
-def _item(written: str, prefix: str, locator: str, page: PageView) -> str:
-    text = _number_link(written, page)
-    if prefix:
-        text = f"{escape(prefix)} {text}"
-    if locator:
-        text = f"{text}, {escape(locator)}"
+def _item(item: CitationItem, page: PageView) -> str:
+    """A number with its prefix and locator: Markdown the extension rendered (with any
+    citations inside it filled in turn), or plain text, escaped."""
+    text = _number_link(item.key, page)
+    if item.prefix:
+        prefix = escape(item.prefix) if item.prefix_html is None else item.prefix_html
+        text = f"{fill_citations(prefix, page)} {text}"
+    if item.locator:
+        locator = escape(item.locator) if item.locator_html is None else item.locator_html
+        text = f"{text}, {fill_citations(locator, page)}"
     return text
 
 
