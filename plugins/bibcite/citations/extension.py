@@ -375,8 +375,9 @@ class CitationExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
         md.registerExtension(self)
-        if "@" not in md.ESCAPED_CHARS:
-            md.ESCAPED_CHARS.append("@")  # `\@key` stays literal text
+        # `\@key` stays literal text; `\;` is a semicolon that separates no citations, as in
+        # pandoc.
+        md.ESCAPED_CHARS.extend(c for c in "@;" if c not in md.ESCAPED_CHARS)
         register_citations(md, self)
         md.treeprocessors.register(
             _ReadingOrderProcessor(self, md), "bibcite_reading_order", TREE_PRIORITY

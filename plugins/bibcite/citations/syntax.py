@@ -110,6 +110,8 @@ def key_at(text: str, pos: int) -> tuple[bool, str, int] | None:
     match = _KEY_AT.match(text, pos)
     if match is None or after_word(text, pos):
         return None
+    if match["minus"] and text[pos - 1 : pos] == "-":
+        return None  # `--@k`: pandoc reads `--` as a dash, then `@k`
     return bool(match["minus"]), unbrace(match["key"]), match.end()
 
 
