@@ -178,3 +178,17 @@ def test_the_snapshot_is_read_only():
     bibliography = loaded("refs.bib")
     with pytest.raises(TypeError):
         bibliography.entries["new"] = None  # type: ignore[index]
+
+
+def test_a_url_wrapped_in_url_command_is_linked(site_builder):
+    """`url = {\\url{...}}`, as Citavi exports it, is the URL (it was "://doi.org/…", unlinked)."""
+    bib = (
+        "@misc{wrapped,\n  author = {Alpha, Ann},\n  title = {A web page},\n  year = {2020},\n"
+        "  url = {\\url{https://doi.org/10.1000/a_b}},\n}\n"
+    )
+    result = site_builder("wrapped-url", {"index.md": "See [@wrapped].\n"}, bib={"refs.bib": bib})
+    assert result.warnings == []
+    assert (
+        'Available from: <a href="https://doi.org/10.1000/a_b">https://doi.org/10.1000/a_b</a>'
+        in (result.html("index.md"))
+    )

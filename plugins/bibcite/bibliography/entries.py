@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -99,10 +100,26 @@ def _process_entry(parser: Parser, entry_type: str, key: str, fields: list) -> N
     captured = pybtex.errors.captured_errors
     before = len(captured) if captured is not None else 0
     parser.process_entry(entry_type, key, fields)
+    entry = parser.data.entries.get(key)
+    if entry is not None:
+        _unwrap_urls(entry)
     for error in (captured or [])[before:]:
         if isinstance(error, InvalidNameString):
             name = ast.literal_eval(str(error).removeprefix("Too many commas in "))
             error.where = (key, _person_field(parser, fields, name), name)
+
+
+# `url = {\url{https://...}}`, as Citavi and some journals export it.
+_WRAPPED_URL = re.compile(r"\s*\\url\s*\{([^{}]*)\}\s*", re.IGNORECASE)
+
+
+def _unwrap_urls(entry: Entry) -> None:
+    """A `url` field that wraps its URL in `\\url{...}` reads as the URL."""
+    value = entry.fields.get("url")
+    if value is not None:
+        match = _WRAPPED_URL.fullmatch(value)
+        if match:
+            entry.fields["url"] = match[1]
 
 
 def _person_field(parser: Parser, fields: list, name: str) -> str:
