@@ -99,7 +99,7 @@ def code_site(site_builder):
         {
             "index.md": (
                 "# Code\n\n"
-                "Inline `[@solo2001]` and `@duo2002`, escaped \\@trio2003 and \\[@many2004], "
+                "Inline `[@solo2001]` and `@duo2002`, escaped \\@trio2003 and [\\@many2004], "
                 "mail to a@b.org, cited [@solo2001].\n\n"
                 "    [@indented] @indented\n\n"
                 "```\n[@fenced] @fenced\n```\n\n"

@@ -100,7 +100,7 @@ def _process_entry(parser: Parser, entry_type: str, key: str, fields: list) -> N
     captured = pybtex.errors.captured_errors
     before = len(captured) if captured is not None else 0
     parser.process_entry(entry_type, key, fields)
-    entry = parser.data.entries.get(key)
+    entry = parser.data.entries.get(key) if isinstance(key, str) else None
     if entry is not None:
         _unwrap_urls(entry)
     for error in (captured or [])[before:]:

@@ -9,6 +9,7 @@ numbers the placeholders and hands the page's citations to the recorder in that 
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor, Pattern
+from markdown.preprocessors import Preprocessor
 from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import INLINE_PLACEHOLDER_RE, AtomicString
@@ -126,34 +128,54 @@ class _CitationProcessor(InlineProcessor):
 _LEADING_COMMA = re.compile(r"^\s*,?")
 
 
-def _in_reading_order(root: etree.Element) -> Iterator[etree.Element]:
-    """The tree's elements in reading order: a footnote's content where its reference stands
-    (as pandoc numbers citations in notes), the notes nobody refers to at the end."""
+def _in_reading_order(root: etree.Element) -> Iterator[etree.Element | str]:
+    """The tree's elements and texts in reading order: a footnote's content where its reference
+    stands (as pandoc numbers citations in notes), the notes nobody refers to at the end."""
     notes: dict[str, etree.Element] = {}
     for div in root.iter("div"):
         if "footnote" in div.get("class", "").split():
             notes.update((item.get("id"), item) for item in div.iter("li") if item.get("id"))
     note_items = {id(item) for item in notes.values()}
     read: set[str] = set()
-    stack: list[etree.Element] = [root]
-    while stack:
+    stack: list[etree.Element | str] = [root]
+    left = list(notes.items())
+    while stack or left:
+        if not stack:
+            name, item = left.pop(0)
+            if name in read:
+                continue
+            read.add(name)
+            stack.append(item)
         node = stack.pop()
         yield node
-        children = [child for child in node if id(child) not in note_items]
+        if isinstance(node, str):
+            continue
+        if node.text:
+            yield node.text
+        pushed: list[etree.Element | str] = []
+        for child in node:
+            if id(child) not in note_items:
+                pushed.append(child)
+            if child.tail:
+                pushed.append(child.tail)
         if node.tag == "a" and node.get("href", "").startswith("#"):
             target = node.get("href", "")[1:]
             if target in notes and target not in read:
                 read.add(target)
-                children.append(notes[target])
-        stack.extend(reversed(children))
-    for name, item in notes.items():
-        if name not in read:
-            read.add(name)
-            stack = [item]
-            while stack:
-                node = stack.pop()
-                yield node
-                stack.extend(reversed(list(node)))
+                pushed.append(notes[target])
+        stack.extend(reversed(pushed))
+
+
+class _ConversionStart(Preprocessor):
+    """Notes that a conversion starts: one that starts inside another is not a page's own."""
+
+    def __init__(self, extension: CitationExtension, md: Markdown) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.extension.started(self.md)
+        return lines
 
 
 class _ReadingOrderProcessor(Treeprocessor):
@@ -166,7 +188,12 @@ class _ReadingOrderProcessor(Treeprocessor):
         numbered: list[tuple[etree.Element, int]] = []
         tag = placeholders.CITATION_TAG
         in_links = {id(element) for link in root.iter("a") for element in link.iter(tag)}
+        nested = self.extension.finished(self.md)
         for element in _in_reading_order(root):
+            if isinstance(element, str):
+                if "\x02wzxhzdk:" in element and not nested:
+                    self._number_stashed(element, groups)
+                continue
             if element.tag == "img" and placeholders.ALT_TOKEN in element.get("alt", ""):
                 self._number_alt_text(element, groups)
                 continue
@@ -180,12 +207,20 @@ class _ReadingOrderProcessor(Treeprocessor):
                 placeholders.to_text(element, source)
                 continue
             groups.append(group)
-            element.set("data-n", str(len(groups)))
             numbered.append((element, len(groups) - 1))
+            if not nested:
+                element.set("data-n", str(len(groups)))
         # Innermost first: a locator's own citations (`[@a, see @b]`) are numbered placeholders
         # in the HTML of the locator around them.
         for element, index in reversed(numbered):
             groups[index] = self._rendered_affixes(element, groups[index])
+        if nested:
+            # A conversion inside the page's (a docstring mkdocstrings renders): its citations
+            # stay pending, and the page numbers them where its HTML stands.
+            for element, index in numbered:
+                tag = element.get("data-n", "")
+                self.extension.pending[tag] = (groups[index], self.extension.pending[tag][1])
+            return
         if self.extension.label is not None and groups:
             for heading in root.iter():
                 if isinstance(heading.tag, str) and _HEADING.fullmatch(heading.tag):
@@ -201,6 +236,24 @@ class _ReadingOrderProcessor(Treeprocessor):
             root.append(placeholders.reference_list())
         self.extension.pending.clear()
         self.extension.elements.clear()
+
+    def _number_stashed(self, text: str, groups: list[CitationGroup]) -> None:
+        """Citations in HTML another conversion made and Markdown stashed (mkdocstrings'
+        docstrings), numbered where that HTML stands."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def number(match: re.Match[str]) -> str:
+            pending = self.extension.pending.get(match[1])
+            if pending is None:
+                return match[0]
+            groups.append(pending[0])
+            return placeholders.citation_html(len(groups))
+
+        for index in _STASHED.findall(text):
+            position = int(index)
+            block = stash[position] if position < len(stash) else None
+            if isinstance(block, str) and placeholders.TOKEN in block:
+                stash[position] = placeholders.CITATION_RE.sub(number, block)
 
     def _number_alt_text(self, image: etree.Element, groups: list[CitationGroup]) -> None:
         """A citation in an image's alt text is cited, and shown there as plain text."""
@@ -356,6 +409,19 @@ class CitationExtension(Extension):
         self.label = label
         self.pending: dict[str, tuple[CitationGroup, str]] = {}
         self.elements: dict[str, etree.Element] = {}  # for citations in alt text, out of the tree
+        self.converting: list[Markdown] = []  # the conversions under way, outermost first
+        self._tags = itertools.count()
+
+    def started(self, md: Markdown) -> None:
+        if md in self.converting:  # converting again after a conversion that failed
+            del self.converting[self.converting.index(md) :]
+        self.converting.append(md)
+
+    def finished(self, md: Markdown) -> bool:
+        """Whether the conversion that ends ran inside another one."""
+        if md in self.converting:
+            del self.converting[self.converting.index(md) :]
+        return bool(self.converting)
 
     def alt_tokens(self, node: etree.Element) -> str:
         """The text of an element in alt text: each citation in it as a token, the rest as
@@ -367,7 +433,7 @@ class CitationExtension(Extension):
         )
 
     def tag(self, group: CitationGroup, source: str) -> etree.Element:
-        tag = str(len(self.pending))
+        tag = str(next(self._tags))  # unique across conversions, nested ones included
         self.pending[tag] = (group, source)
         element = placeholders.citation(tag)
         self.elements[tag] = element
@@ -379,6 +445,7 @@ class CitationExtension(Extension):
         # pandoc.
         md.ESCAPED_CHARS.extend(c for c in "@;" if c not in md.ESCAPED_CHARS)
         register_citations(md, self)
+        md.preprocessors.register(_ConversionStart(self, md), "bibcite_start", 1000)
         md.treeprocessors.register(
             _ReadingOrderProcessor(self, md), "bibcite_reading_order", TREE_PRIORITY
         )
@@ -387,5 +454,6 @@ class CitationExtension(Extension):
                 _keep_citations_in_alt_text(md.inlinePatterns[name], self)
 
     def reset(self) -> None:
-        self.pending.clear()
-        self.elements.clear()
+        if not self.converting:  # not a nested conversion's reset, in the middle of a page
+            self.pending.clear()
+            self.elements.clear()
