@@ -191,7 +191,7 @@ def test_keys_prefixes_and_locators_with_quotes_and_angle_brackets(page):
     )
     assert (
         '<span class="bibcite-citation bibcite-narrative" id="cite-2">&lt;script&gt;alert(1)'
-        f"&lt;/script&gt; and O&quot;Brien [{hostile}, p. &quot;&gt;&lt;svg onload=alert(16)&gt;]"
+        f'&lt;/script&gt; and O&quot;Brien [{hostile}, p. "&gt;&lt;svg onload=alert(16)&gt;]'
         "</span>" in page
     )
     assert (
