@@ -25,6 +25,7 @@ NAV = [
     ("Home", "index.md"),
     ("Case presentation", "case-presentation.md"),
     ("Methods", "methods.md"),
+    ("CARE checklist", "care-checklist.md"),
     ("Literature review", "literature-review.md"),
     ("Discussion and conclusions", "discussion.md"),
     ("References", "references.md"),
