@@ -14,7 +14,8 @@ MARKER = "<!-- care:checklist -->"
 _WRITTEN = re.compile(r"""data-care\s*=\s*(["'])(.*?)\1""")
 # Elements without an end tag: they open nothing the parser must wait to close.
 _VOID = frozenset(
-    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    | {"track", "wbr"}
 )
 
 

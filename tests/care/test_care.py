@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from care.items import ITEMS
 from conftest import build_once, new_process
 from mkdocs.config import load_config
+
+from care.items import ITEMS
 
 ALL_BUT_TWO = {item.name: "not reported in the source" for item in ITEMS[2:]}
 
