@@ -101,3 +101,22 @@ def subjects(value: object) -> tuple[tuple[str, str], ...]:
                 f"Each subject is a name or a one-key mapping 'SchemaType: name', not {item!r}."
             )
     return tuple(found)
+
+
+def search_links(value: object) -> tuple[str, ...]:
+    """`search_links`: a list of search services, each named once."""
+    from bibcite.citations.search_links import SERVICES
+
+    if not isinstance(value, list):
+        raise ValueError(
+            f"Give a list of search services, e.g. [pubmed, scholar]; got {value!r}."
+        )
+    for name in value:
+        if not isinstance(name, str) or name not in SERVICES:
+            raise ValueError(
+                f"Unknown search service {name!r}. Use any of: {', '.join(SERVICES)}."
+            )
+    twice = sorted({name for name in value if value.count(name) > 1})
+    if twice:
+        raise ValueError(f"The search service '{twice[0]}' is listed twice; list each once.")
+    return tuple(value)

@@ -25,6 +25,7 @@ NAV = [
     ("Home", "index.md"),
     ("Case presentation", "case-presentation.md"),
     ("Methods", "methods.md"),
+    ("CARE checklist", "care-checklist.md"),
     ("Literature review", "literature-review.md"),
     ("Discussion and conclusions", "discussion.md"),
     ("References", "references.md"),
@@ -512,8 +513,9 @@ def test_the_home_page_cites_its_source_once(pages: dict[str, BeautifulSoup]) ->
 def test_a_page_written_from_the_source_cites_it_once(
     pages: dict[str, BeautifulSoup], src: str
 ) -> None:
-    article = main(pages[src])
-    for listed in article.select("ol.bibcite-references"):
+    """Once in its prose; the timeline cites it at each event, as a timeline's entries are."""
+    article = BeautifulSoup(str(main(pages[src])), "html.parser")  # a copy: others read it
+    for listed in article.select("ol.bibcite-references, ol.case-timeline"):
         listed.decompose()
     assert len(article.select('a.bibcite-ref[href$="#ref-chakr2013"]')) == 1
 
@@ -525,7 +527,10 @@ def site_updated() -> str:
     """The date of the last commit to docs/, as the header writes it ("November 24, 2026")."""
     stamp = subprocess.run(
         ["git", "log", "-1", "--format=%at", "--", "docs"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     day = datetime.fromtimestamp(int(stamp), tz=UTC)
     return f"{day:%B} {day.day}, {day.year}"
@@ -580,3 +585,51 @@ def test_the_404_page_has_a_title_of_its_own(site: Path, pages: dict[str, Beauti
     assert soup.title.get_text() != pages["index.md"].title.get_text()
     assert soup.title.get_text().startswith("Page not found")
     assert squash(main(soup).h1.get_text()) == "Page not found"
+
+
+# --- the timeline and the CARE checklist ------------------------------------------------------
+
+
+def test_the_timeline_lists_the_seven_events_in_order_each_cited_and_undated(
+    pages: dict[str, BeautifulSoup],
+):
+    items = main(pages["case-presentation.md"]).select("ol.case-timeline > li")
+    texts = [squash(item.get_text(" ")) for item in items]
+    starts = [
+        "A 10-year history",
+        "In the source's words, \"severe scleroderma (Rodnan score "
+        "47/51), skin ulcers and extensive lung fibrosis refractory to methotrexate, "
+        'azathioprine and cyclophosphamide"',
+        "Literature review and multidisciplinary",
+        "Approval of the treatment protocol",
+        "Two intravenous infusions",
+        "No immediate reactions",
+        "Death from refractory shock and respiratory failure",
+    ]
+    assert len(items) == len(starts)
+    for text, start, item in zip(texts, starts, items, strict=True):
+        assert text.startswith(start)
+        assert text.endswith("Date not reported.")
+        assert item.select_one("a.bibcite-ref[href='#ref-chakr2013']")
+
+
+def test_the_care_checklist_gives_the_site_mapping(pages: dict[str, BeautifulSoup]):
+    rows = main(pages["care-checklist.md"]).select("table.care-checklist tbody tr")
+    cells = {squash(row.th.get_text()): row.find_all("td")[1] for row in rows}
+    assert len(cells) == 13
+    linked = {
+        "Patient information": "case-presentation/#the-patient",
+        "Clinical findings": "case-presentation/#her-disease",
+        "Therapeutic intervention": "case-presentation/#the-intervention",
+        "Follow-up and outcomes": "case-presentation/#outcome",
+        "Discussion": "discussion/#discussion-and-conclusions",
+        "Informed consent": "methods/#ethics-approval-and-consent",
+    }
+    for item, href in linked.items():
+        assert cells[item].a["href"] == "../" + href
+    for item in ("Timeline", "Diagnostic assessment", "Patient perspective"):
+        assert squash(cells[item].get_text()) == "not reported in the source abstract"
+    assert squash(cells["Key words"].get_text()) == "none in the source abstract"
+    assert "consent to publication not reported in the source abstract" in squash(
+        cells["Informed consent"].get_text()
+    )

@@ -48,6 +48,10 @@ BAD = [
     {"bibliography": "a.bib", "cite_this": {"key": "x", "page": 3}},
     {"bibliography": "a.bib", "cite_this": {"key": 3}},
     {"bibliography": "a.bib", "cite_this": {"key": "x", "about": [{"a": 1, "b": 2}]}},
+    {"bibliography": "a.bib", "search_links": "pubmed"},
+    {"bibliography": "a.bib", "search_links": ["pubmed", "crossref"]},
+    {"bibliography": "a.bib", "search_links": ["scholar", "scholar"]},
+    {"bibliography": "a.bib", "search_links": [{"pubmed": True}]},
 ]
 
 
@@ -68,6 +72,7 @@ def test_good_options_read_as_mkdocs_reads_them(folder):
         "truncate_authors": 2,
         "strict": True,
         "cite_this": {"key": "w", "about": ["a", {"MedicalCondition": "b"}]},
+        "search_links": ["scholar", "pubmed"],
     }
     assert mkdocs_errors(folder, options) == []
     read_options, unknown = read(options, base_dir=str(folder))
@@ -76,6 +81,7 @@ def test_good_options_read_as_mkdocs_reads_them(folder):
     assert (read_options.numbering, read_options.max_authors, read_options.strict) == (
         "page", 4, True
     )
+    assert read_options.search_links == ("scholar", "pubmed")
     assert read_options.cite_this == CiteThis(
         key="w", about=(("Thing", "a"), ("MedicalCondition", "b"))
     )

@@ -50,6 +50,8 @@ class PageView:
     key_of: Callable[[str], str | None]  # key as written -> bibliography key, None if unknown
     reference: Callable[[str], Reference]
     href: Callable[[str], str | None]  # bibliography key -> link target, None for no link
+    # bibliography key -> HTML after its entry in a reference list (search links), or ''
+    after_entry: Callable[[str], str] = lambda key: ""
 
 
 def fill_citations(html: str, page: PageView, *, narrative_only: bool = False) -> str:
@@ -171,7 +173,7 @@ def reference_list(
     """The page's references as an ordered list by number, each followed by `lead` and links back
     to where it is cited, `separator` between them (", " for links named by page titles)."""
     items = [
-        _entry(key, number, page.reference(key), backlinks(key), lead, separator)
+        _entry(key, number, page, backlinks(key), lead, separator)
         for key, number in sorted(page.numbers.items(), key=lambda pair: pair[1])
     ]
     return '<ol class="bibcite-references">\n' + "\n".join(items) + "\n</ol>"
@@ -180,7 +182,7 @@ def reference_list(
 def _entry(
     key: str,
     number: int,
-    reference: Reference,
+    page: PageView,
     backlinks: list[Backlink],
     lead: str,
     separator: str,
@@ -197,7 +199,8 @@ def _entry(
     back = f' <span class="bibcite-backlinks">{links}</span>' if backlinks else ""
     return (
         f'<li id="{ref_id(key)}" value="{number}">'
-        f'<span class="bibcite-entry">{reference.html}</span>{back}</li>'
+        f'<span class="bibcite-entry">{page.reference(key).html}</span>'
+        f"{page.after_entry(key)}{back}</li>"
     )
 
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from bibcite.citations import render
 from bibcite.citations.registry import CitationRegistry, Numbering
+from bibcite.citations.search_links import IDENTIFIERS, links_html
 from bibcite.problems import Problem
 from bibcite.styles.formatter import ReferenceFormatter
+from bibcite.styles.vancouver import plain_text
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class PageInfo:
 class Options:
     numbering: str = "site"
     per_page_references: bool = True
+    search_links: tuple[str, ...] = ()  # services linked from references without identifiers
 
 
 class ResolvedSite:
@@ -109,7 +112,16 @@ class ResolvedSite:
             key_of=self.numbering.key,
             reference=self.formatter.get,
             href=lambda key: self._href(src_uri, key),
+            after_entry=self._search_links,
         )
+
+    def _search_links(self, key: str) -> str:
+        """Links to search for the title, when the entry has no identifier of its own."""
+        services = self.options.search_links
+        bibliography = self.formatter.bibliography
+        if not services or any(bibliography.field(key, name) for name in IDENTIFIERS):
+            return ""
+        return links_html(services, plain_text(bibliography.field(key, "title")))
 
     def _href(self, src_uri: str, key: str) -> str | None:
         anchor = "#" + render.ref_id(key)

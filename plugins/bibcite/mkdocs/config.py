@@ -106,6 +106,17 @@ class Subjects(c.BaseConfigOption[list]):
         return list(_checked(checks.subjects, value))
 
 
+class SearchLinks(c.BaseConfigOption[list]):
+    """Search services ('pubmed', 'scholar') linked from each reference without a DOI or PMID."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = []
+
+    def run_validation(self, value: object) -> list:
+        return list(_checked(checks.search_links, value))
+
+
 class CiteThisConfig(base.Config):
     key = c.Optional(c.Type(str))
     """The .bib key of the work this site publishes: it gets a 'Cite this' block, Google Scholar
@@ -186,3 +197,7 @@ class BibciteConfig(base.Config):
     downloads = c.Type(bool, default=True)
     """Write the bibliography (and the cited work) as .bib and .ris files into the site, linked
     where a page holds `<!-- bibcite:downloads -->` and in the 'Cite this' block."""
+
+    search_links = SearchLinks()
+    """Search links for each reference lacking a DOI or PMID: 'pubmed' and/or 'scholar', a
+    search for its title ("Search PubMed for this title"). Default: none."""

@@ -167,7 +167,9 @@ class Session:
             file.src_uri: PageInfo(file.url, file.page.title if file.page else file.src_uri)
             for file in files.documentation_pages()
         }
-        numbering = Options(options.numbering, options.per_page_references)
+        numbering = Options(
+            options.numbering, options.per_page_references, tuple(options.search_links)
+        )
         self.site = ResolvedSite(
             self.registry,
             self.formatter,

@@ -43,6 +43,7 @@ class Options:
     cache: bool = True
     cache_dir: str | None = None
     strict: bool = False
+    search_links: tuple[str, ...] = ()
 
 
 _BOOLEANS = ("enabled", "per_page_references", "downloads", "cache", "strict")
@@ -58,6 +59,7 @@ _KNOWN = {
     "numbering",
     "cite_this",
     "cache_dir",
+    "search_links",
 }
 _CITE_THIS = {"key", "page", "heading", "schema_type", "publication_type", "about"}
 
@@ -91,6 +93,8 @@ def read(raw: Mapping[str, object], *, base_dir: str) -> tuple[Options, list[str
         values["numbering"] = _option("numbering", _numbering, raw["numbering"])
     if "cite_this" in raw:
         values["cite_this"] = _option("cite_this", _cite_this, raw["cite_this"])
+    if raw.get("search_links") is not None:
+        values["search_links"] = _option("search_links", checks.search_links, raw["search_links"])
     options = Options(**values)  # type: ignore[arg-type]
     try:
         checks.truncation(options.truncate_authors, options.max_authors)

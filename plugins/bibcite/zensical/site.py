@@ -116,7 +116,9 @@ class Site:
             text = _read(project, uri)
             pages[uri] = PageInfo(uri, titles.get(uri) or _title(text, uri))
             self._parse(uri, text)
-        site_options = SiteOptions(options.numbering, options.per_page_references)
+        site_options = SiteOptions(
+            options.numbering, options.per_page_references, options.search_links
+        )
         self.site = ResolvedSite(
             self.registry,
             self.formatter,
