@@ -8,19 +8,18 @@ from collections.abc import Sequence
 
 DEFAULT_STYLE = "vancouver"
 BIBLIOGRAPHY_REQUIRED = (
-    "Required: the .bib file or files, relative to mkdocs.yml, "
+    "Required: the .bib file or files (or a folder of them), relative to mkdocs.yml, "
     "e.g. 'bibliography: bibliography/references.bib'."
 )
 BIBLIOGRAPHY_EMPTY = "Name at least one .bib file, e.g. 'bibliography/references.bib'."
 
 
-def bib_path(path: str, *, is_folder: bool) -> str:
-    """A missing file is the build's to report: under `mkdocs serve` a config error stops every
-    rebuild, and a save that deletes before it writes takes the file away for a moment."""
+def bib_path(path: str) -> str:
+    """A .bib file, or a folder whose `*.bib` files are read in name order. A missing file is
+    the build's to report: under `mkdocs serve` a config error stops every rebuild, and a save
+    that deletes before it writes takes the file away for a moment."""
     if "\0" in path:  # no file can have it; open() would raise ValueError, not OSError
         raise ValueError(f"The path {path!r} holds a NUL character; name a .bib file.")
-    if is_folder:
-        raise ValueError(f"The path '{path}' is a folder; name a .bib file in it.")
     return path
 
 

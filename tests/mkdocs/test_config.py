@@ -69,7 +69,7 @@ def test_missing_bibliography(folder):
         [
             (
                 "bibliography",
-                "Required: the .bib file or files, relative to mkdocs.yml, "
+                "Required: the .bib file or files (or a folder of them), relative to mkdocs.yml, "
                 "e.g. 'bibliography: bibliography/references.bib'.",
             )
         ],
@@ -93,11 +93,10 @@ def test_a_missing_file_is_left_to_the_build(folder, value):
     assert config["bibliography"][-1] == str(folder / "bib" / "nope.bib")
 
 
-def test_a_folder_is_not_a_bib_file(folder):
-    assert validate(folder, bibliography="bib")[:2] == (
-        [("bibliography", f"The path '{folder / 'bib'}' is a folder; name a .bib file in it.")],
-        [],
-    )
+def test_a_folder_stands_for_its_bib_files(folder):
+    errors, warnings, config = validate(folder, bibliography="bib")
+    assert (errors, warnings) == ([], [])
+    assert config["bibliography"] == [str(folder / "bib")]
 
 
 def test_installed_styles_include_ours_and_pybtex_own():

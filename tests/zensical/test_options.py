@@ -31,7 +31,6 @@ def mkdocs_errors(folder: Path, options: dict) -> list[str]:
 BAD = [
     {},
     {"bibliography": []},
-    {"bibliography": "."},
     {"bibliography": "a\0.bib"},
     {"bibliography": ["a.bib", "a.bib"]},
     {"bibliography": "a.bib", "encoding": "klingon-8"},

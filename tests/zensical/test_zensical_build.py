@@ -281,3 +281,21 @@ def test_serve_survives_a_failing_strict_build_and_recovers(tmp_path):
     assert "zensical serve goes on; a build would fail" in output
     assert output.count("unknown citation key 'nope'") == 1
     assert "Traceback" not in output
+
+
+def test_a_folder_of_bib_files_is_read_in_name_order(tmp_path):
+    config = SMALL["mkdocs.yml"].replace("bibliography: refs.bib", "bibliography: bib")
+    config = config.replace("  - refs.bib", "  - bib")
+    entries = SMALL["refs.bib"].strip().splitlines()
+    named = zip("zyx", entries, strict=True)  # x.bib holds c, read first
+    files = {"mkdocs.yml": config, **{f"bib/{n}.bib": entry for n, entry in named}}
+    _write(tmp_path, {name: text for name, text in SMALL.items() if name.startswith("docs/")})
+    _write(tmp_path, files)
+    built = zensical(tmp_path, "--clean")
+    assert built.returncode == 0, built.stderr
+    three = facts(tmp_path / "site" / "three" / "index.html")
+    assert [links for _, links in three["citations"]] == [[("3", "#ref-c")], [("2", "#ref-b")]]
+    assert [text for _, text, _ in three["references"]] == [
+        "Bell B. Beta. P; 2002. ↩",
+        "Cole C. Gamma. P; 2003. ↩",
+    ]

@@ -288,7 +288,8 @@ def misplaced(
             )
     for path in bibliography:
         bib = os.path.realpath(path)
-        if os.path.dirname(bib) == chosen or _within(bib, own):
+        holder = bib if os.path.isdir(bib) else os.path.dirname(bib)  # a folder of .bib files
+        if holder == chosen or _within(bib, own):
             return (
                 f"'{shown}' holds the bibliography ('{_shown(bib, base_dir)}'), and the cache "
                 f"needs a folder of its own — set cache_dir to another folder, {fix}"

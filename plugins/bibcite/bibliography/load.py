@@ -103,8 +103,38 @@ class _File(BibFile):
 
 
 def load(paths: Sequence[str], *, encoding: str = "utf-8", base_dir: str = "") -> Bibliography:
-    """Read the files in order (the first of two entries with one key wins)."""
-    return load_files([_read(path, base_dir) for path in paths], encoding)
+    """Read the files in order (the first of two entries with one key wins); a folder is its
+    .bib files in name order."""
+    return load_files([_read(path, base_dir) for path in expand(paths)], encoding)
+
+
+def expand(paths: Sequence[str]) -> list[str]:
+    """The .bib files the `bibliography` option names: a file as it is, a folder as the `*.bib`
+    files directly in it, in name order (hidden files, such as editors' lock files, left out).
+    Read when each build starts, so that a file added to the folder under `mkdocs serve` joins."""
+    found: list[str] = []
+    for path in paths:
+        if not os.path.isdir(path):
+            found.append(path)
+            continue
+        names = sorted(
+            name
+            for name in os.listdir(path)
+            if name.lower().endswith(".bib") and not name.startswith(".")
+        )
+        found += [
+            os.path.join(path, name) for name in names if os.path.isfile(os.path.join(path, name))
+        ]
+    return found
+
+
+def expanded_or_given(paths: Sequence[str]) -> list[str]:
+    """`expand(paths)`, or the paths as given when a folder cannot be listed (the build that
+    reads them reports why)."""
+    try:
+        return expand(paths)
+    except OSError:
+        return list(paths)
 
 
 def load_files(files: Sequence[_File], encoding: str) -> Bibliography:
@@ -447,7 +477,7 @@ class BibliographyCache:
         self, paths: Sequence[str], *, encoding: str, base_dir: str, disk=None
     ) -> tuple[Bibliography, str]:
         """Return the snapshot and where it came from: 'memory', 'disk' or 'parsed'."""
-        files = [_read(path, base_dir) for path in paths]
+        files = [_read(path, base_dir) for path in expand(paths)]
         key = fingerprint(files, encoding)
         if self._last is not None and self._last.fingerprint == key:
             return self._last, "memory"

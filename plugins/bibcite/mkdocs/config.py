@@ -3,7 +3,6 @@ checks are the core's, bibcite.checks, which the Zensical host makes too)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -26,11 +25,11 @@ def _checked(check: Callable[..., T], *args: object, **kwargs: object) -> T:
 
 
 class BibFile(c.File):
-    """A path relative to mkdocs.yml, not a folder (a missing file is the build's to report)."""
+    """A path relative to mkdocs.yml: a .bib file or a folder of them (a missing file is the
+    build's to report)."""
 
     def run_validation(self, value: object) -> str:
-        path = super().run_validation(value)
-        return _checked(checks.bib_path, path, is_folder="\0" not in path and os.path.isdir(path))
+        return _checked(checks.bib_path, super().run_validation(value))
 
 
 class BibliographyFiles(c.ListOfItems[str]):
@@ -162,7 +161,8 @@ class BibciteConfig(base.Config):
     between builds."""
 
     bibliography = BibliographyFiles()
-    """The .bib file or files, relative to mkdocs.yml."""
+    """The .bib file or files, relative to mkdocs.yml; a folder stands for its `*.bib` files,
+    in name order."""
 
     encoding = Encoding(default="utf-8")
     """The text encoding of the .bib files (e.g. 'latin-1' for old archives)."""

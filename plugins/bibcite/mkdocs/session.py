@@ -19,7 +19,12 @@ from mkdocs.utils import get_relative_url
 
 from bibcite.bibliography import disk_cache
 from bibcite.bibliography.disk_cache import DiskCache
-from bibcite.bibliography.load import Bibliography, BibliographyCache, unreadable
+from bibcite.bibliography.load import (
+    Bibliography,
+    BibliographyCache,
+    expanded_or_given,
+    unreadable,
+)
 from bibcite.citations import diagnostics
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
@@ -115,7 +120,8 @@ class Session:
         except OSError as error:
             problem = unreadable(error, base_dir)
             kept = self.last_good
-            if self.serving and kept is not None and kept.files == tuple(options.bibliography):
+            listed = tuple(expanded_or_given(options.bibliography))
+            if self.serving and kept is not None and kept.files == listed:
                 report(diagnostics.kept_bibliography([problem]))  # as for a broken save
                 return kept
             raise PluginError(f"bibcite: {problem}") from None

@@ -146,8 +146,7 @@ def _bibliography(value: object, base_dir: str) -> tuple[str, ...]:
         if not isinstance(path, str):
             raise OptionsError(f"{name}: Expected a path, got {path!r}.")
         full = os.path.abspath(os.path.join(base_dir, path))
-        folder = "\0" not in full and os.path.isdir(full)
-        found.append(_option("bibliography", checks.bib_path, full, is_folder=folder))
+        found.append(_option("bibliography", checks.bib_path, full))
     _option("bibliography", checks.listed_once, found)
     return tuple(found)
 

@@ -21,7 +21,7 @@ import markdown
 from bibcite import assets
 from bibcite.bibliography import disk_cache
 from bibcite.bibliography.disk_cache import DiskCache
-from bibcite.bibliography.load import BibliographyCache, unreadable
+from bibcite.bibliography.load import BibliographyCache, expanded_or_given, unreadable
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options as SiteOptions
@@ -274,7 +274,8 @@ def _fingerprint(project: Project, options: Options, data_files: Iterable[str]) 
         for name in names:
             if name.endswith(".md"):
                 files.append(os.path.join(folder, name))
-    files += [*options.bibliography, *data_files]
+    # A folder's files, and the folder itself: a .bib file added to it or taken away.
+    files += [*expanded_or_given(options.bibliography), *options.bibliography, *data_files]
     stats = []
     for path in sorted(files):
         try:
