@@ -213,8 +213,8 @@ def test_json_ld_cites_the_three_reports(home: BeautifulSoup) -> None:
 
 # --- sitemap and 404 -----------------------------------------------------------------------------
 
-NAV_URLS = ["", "case-presentation/", "methods/", "literature-review/", "discussion/",
-            "references/", "for-authors/"]
+NAV_URLS = ["", "case-presentation/", "methods/", "care-checklist/", "literature-review/",
+            "discussion/", "references/", "for-authors/"]
 
 
 def sitemap_locations(site: Path) -> list[str]:
