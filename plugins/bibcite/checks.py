@@ -23,6 +23,35 @@ def bib_path(path: str) -> str:
     return path
 
 
+def bib_url(url: str) -> str:
+    """An address to fetch a .bib file from: http or https, with a host, no credentials (they
+    would show in every message), nothing a request line cannot carry."""
+    from urllib.parse import urlsplit
+
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in ("http", "https"):
+        raise ValueError(
+            f"The address '{url}' is not http or https; bibcite fetches only http(s) addresses. "
+            "Give an http(s) address, or download the file and name its path."
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError as error:
+        raise ValueError(f"The address '{url}' is not valid ({error}).") from None
+    if not parts.hostname or any(char.isspace() or ord(char) < 32 for char in url):
+        raise ValueError(
+            f"The address '{url}' is not valid; give one such as "
+            "https://example.org/references.bib."
+        )
+    if "@" in parts.netloc:
+        raise ValueError(
+            f"The address '{parts.hostname}' holds a user name or password, which every message "
+            "would show; use an address without them."
+        )
+    return url
+
+
 def listed_once(paths: Sequence[str]) -> None:
     twice = sorted({path for path in paths if paths.count(path) > 1})
     if twice:

@@ -315,7 +315,8 @@ _MARKER_TEXT = f"{_SIGNATURE}\n# bibcite's cache (https://bford.info/cachedir/):
 _OWNED = "files.json"
 # The names it gives its files; `.pickle`, an index of an earlier format, is dropped like the
 # family's other old files.
-_OWN_NAME = re.compile(r"[a-z]+-[0-9a-f]{32}(?:\.\d+\.txt|\.json|\.pickle)")
+# A remote bibliography's family carries its address's hash (remote.py: one family per address).
+_OWN_NAME = re.compile(r"[a-z]+(?:-[0-9a-f]{16})?-[0-9a-f]{32}(?:\.\d+\.txt|\.json|\.pickle)")
 _TEMPORARY = re.compile(r"(?:\.tmp-|tmp)[a-z0-9_]{8}")
 
 

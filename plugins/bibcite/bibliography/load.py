@@ -24,6 +24,7 @@ from pybtex.exceptions import PybtexError
 from bibcite.bibliography import scan
 from bibcite.bibliography.entries import BibFile, Entries, parse_from
 from bibcite.bibliography.errors import KeptMacros, Where, problem, undefined_macros
+from bibcite.bibliography.remote import Downloads, is_url
 from bibcite.problems import Problem, valid_row
 
 # Where each entry starts: `@article{key,` — a cheap index for line numbers, which pybtex
@@ -100,6 +101,15 @@ class Bibliography:
 @dataclass(frozen=True)
 class _File(BibFile):
     data: bytes = b""
+    held: bool = False  # downloaded (remote.py): its text is held, there is no file to read again
+
+
+def _named(files: Sequence[_File]) -> list[BibFile]:
+    """What the entries keep of each file: its name, or all of a downloaded one."""
+    return [
+        file if file.held else BibFile(file.path, file.shown, file.size, file.mtime_ns)
+        for file in files
+    ]
 
 
 def load(paths: Sequence[str], *, encoding: str = "utf-8", base_dir: str = "") -> Bibliography:
@@ -114,7 +124,7 @@ def expand(paths: Sequence[str]) -> list[str]:
     Read when each build starts, so that a file added to the folder under `mkdocs serve` joins."""
     found: list[str] = []
     for path in paths:
-        if not os.path.isdir(path):
+        if is_url(path) or not os.path.isdir(path):
             found.append(path)
             continue
         names = sorted(
@@ -162,7 +172,7 @@ def long_lived() -> Iterator[None]:
 
 def _load(files: Sequence[_File], encoding: str) -> Bibliography:
     problems: list[Problem] = []
-    named = [BibFile(file.path, file.shown, file.size, file.mtime_ns) for file in files]
+    named = _named(files)
     entries = Entries(named, encoding, reload=lambda: _entries(named, encoding))
     parser = entries.parser
     parser.macros = macros = KeptMacros(parser.macros)
@@ -174,7 +184,7 @@ def _load(files: Sequence[_File], encoding: str) -> Bibliography:
             continue
         text, dropped = _without_controls(text, file.shown)
         problems += dropped
-        if not by_bytes or dropped:  # entries are cut from this text, not from the file's bytes
+        if not by_bytes or dropped or file.held:  # entries are cut from this text, not the file
             entries.texts[index] = text
         heads = _heads(text)
         parser.filename = file.shown
@@ -249,7 +259,7 @@ def from_index(
     """The snapshot again, over the same files, from an index that `valid_index` accepted: they
     are read again for the first entry that must be parsed (their problems are the index's
     already); until then not even their places are kept."""
-    named = [BibFile(file.path, file.shown) for file in files]
+    named = [file if file.held else BibFile(file.path, file.shown) for file in files]
     entries = Entries(named, encoding, reload=lambda: _entries(named, encoding))
     entries.restored = True
     data = entries.data
@@ -369,7 +379,11 @@ def _valid_role(row: object) -> bool:
 
 
 def _entries(named: Sequence[BibFile], encoding: str) -> Entries:
-    return load_files([_read(file.path, "", shown=file.shown) for file in named], encoding).entries
+    files = [
+        file if isinstance(file, _File) and file.held else _read(file.path, "", shown=file.shown)
+        for file in named
+    ]
+    return load_files(files, encoding).entries
 
 
 def fingerprint(files: Sequence[_File], encoding: str) -> str:
@@ -472,12 +486,26 @@ class BibliographyCache:
 
     def __init__(self) -> None:
         self._last: Bibliography | None = None
+        self.downloads = Downloads()
+        self.notes: list[Problem] = []  # the last `get`'s warnings about remote bibliographies
 
     def get(
         self, paths: Sequence[str], *, encoding: str, base_dir: str, disk=None
     ) -> tuple[Bibliography, str]:
-        """Return the snapshot and where it came from: 'memory', 'disk' or 'parsed'."""
-        files = [_read(path, base_dir) for path in expand(paths)]
+        """Return the snapshot and where it came from: 'memory', 'disk' or 'parsed'. An address
+        (http or https) is fetched, or revalidated, through the disk cache (remote.py); its
+        warnings are left in `notes`; one that cannot be fetched at all raises RemoteError."""
+        self.notes = []
+        files = []
+        for path in expand(paths):
+            if not is_url(path):
+                files.append(_read(path, base_dir))
+                continue
+            data, notes = self.downloads.get(
+                path, disk if disk is not None and disk.directory else None
+            )
+            self.notes += notes
+            files.append(_File(path, path, len(data), -1, data, held=True))
         key = fingerprint(files, encoding)
         if self._last is not None and self._last.fingerprint == key:
             return self._last, "memory"

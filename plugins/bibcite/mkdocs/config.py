@@ -11,6 +11,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
 from bibcite import checks
+from bibcite.bibliography.remote import is_url
 from bibcite.checks import DEFAULT_STYLE
 
 T = TypeVar("T")
@@ -26,9 +27,11 @@ def _checked(check: Callable[..., T], *args: object, **kwargs: object) -> T:
 
 class BibFile(c.File):
     """A path relative to mkdocs.yml: a .bib file or a folder of them (a missing file is the
-    build's to report)."""
+    build's to report); or an http(s) address of a .bib file."""
 
     def run_validation(self, value: object) -> str:
+        if isinstance(value, str) and is_url(value):  # fetched when the build starts
+            return _checked(checks.bib_url, value)
         return _checked(checks.bib_path, super().run_validation(value))
 
 
@@ -162,7 +165,7 @@ class BibciteConfig(base.Config):
 
     bibliography = BibliographyFiles()
     """The .bib file or files, relative to mkdocs.yml; a folder stands for its `*.bib` files,
-    in name order."""
+    in name order; an http(s) address is fetched when the build starts, and cached."""
 
     encoding = Encoding(default="utf-8")
     """The text encoding of the .bib files (e.g. 'latin-1' for old archives)."""

@@ -25,6 +25,7 @@ from bibcite.bibliography.load import (
     expanded_or_given,
     unreadable,
 )
+from bibcite.bibliography.remote import RemoteError, is_url
 from bibcite.citations import diagnostics
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
@@ -117,6 +118,8 @@ class Session:
             bibliography, origin = self.cache.get(
                 options.bibliography, encoding=options.encoding, base_dir=base_dir, disk=self.disk
             )
+        except RemoteError as error:
+            raise PluginError(f"bibcite: {error.problem}") from None
         except OSError as error:
             problem = unreadable(error, base_dir)
             kept = self.last_good
@@ -125,6 +128,7 @@ class Session:
                 report(diagnostics.kept_bibliography([problem]))  # as for a broken save
                 return kept
             raise PluginError(f"bibcite: {problem}") from None
+        report(self.cache.notes)  # remote bibliographies: a cached copy used
         log.debug("bibliography %s", _ORIGIN[origin])
         broken = diagnostics.breaking(bibliography.problems)
         if broken and self.serving and diagnostics.same_files(self.last_good, bibliography):
@@ -262,7 +266,8 @@ class Session:
 
     def watched(self, options: BibciteConfig) -> list[str]:
         """The files outside docs/ that a serve rebuild must follow."""
-        return [*options.bibliography, *self.tables.data_files()]
+        local = [path for path in options.bibliography if not is_url(path)]
+        return [*local, *self.tables.data_files()]
 
 
 def _drop_zensical_entry(config: MkDocsConfig) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bibcite import checks
 from bibcite.bibliography.disk_cache import misplaced
+from bibcite.bibliography.remote import is_url
 from bibcite.checks import DEFAULT_STYLE
 
 
@@ -145,6 +146,9 @@ def _bibliography(value: object, base_dir: str) -> tuple[str, ...]:
     for path in paths:
         if not isinstance(path, str):
             raise OptionsError(f"{name}: Expected a path, got {path!r}.")
+        if is_url(path):
+            found.append(_option("bibliography", checks.bib_url, path))
+            continue
         full = os.path.abspath(os.path.join(base_dir, path))
         found.append(_option("bibliography", checks.bib_path, full))
     _option("bibliography", checks.listed_once, found)

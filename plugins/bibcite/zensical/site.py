@@ -22,6 +22,7 @@ from bibcite import assets
 from bibcite.bibliography import disk_cache
 from bibcite.bibliography.disk_cache import DiskCache
 from bibcite.bibliography.load import BibliographyCache, expanded_or_given, unreadable
+from bibcite.bibliography.remote import RemoteError
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options as SiteOptions
@@ -97,8 +98,11 @@ class Site:
             bibliography, _ = cache.get(
                 options.bibliography, encoding=options.encoding, base_dir=project.root, disk=disk
             )
+        except RemoteError as error:
+            raise UnreadableError(f"bibcite: {error.problem}") from None
         except OSError as error:
             raise UnreadableError(f"bibcite: {unreadable(error, project.root)}") from None
+        self.problems += cache.notes
         self.problems += bibliography.problems
         style_options: dict[str, object] = {}
         if options.style == "vancouver":
