@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -51,10 +51,8 @@ def serving(served: Served) -> Iterator[Served]:
                 self.send_header("ETag", served.etag(self.path))
                 self.send_header("Last-Modified", LAST_MODIFIED)
                 self.end_headers()
-                try:
+                with suppress(ConnectionError):  # the client stopped reading (a size limit)
                     self.wfile.write(body)
-                except ConnectionError:  # the client stopped reading (a size limit)
-                    pass
             served.answers.append((self.path, status))
 
         def log_message(self, *args) -> None:

@@ -153,6 +153,7 @@ def _fetch(url: str, record: dict | None, *, timeout: float, limit: int) -> dict
                 chunks.append(chunk)
             headers = response.headers
     except urllib.error.HTTPError as error:
+        error.close()  # it holds the connection's socket
         if error.code == 304 and record is not None:
             return None
         raise _Failed(f"the server answered {error.code} {error.reason}") from None
