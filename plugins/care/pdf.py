@@ -58,7 +58,8 @@ EXTRACT = r"""
     const page = new URL(url.href); page.hash = ""; page.search = "";
     const file = page.href.endsWith("/") ? page.href + "index.html" : page.href;
     if (file in parts) {
-      return el.setAttribute("href", "#" + (fragment ? `${parts[file]}--${fragment}` : parts[file]));
+      const target = fragment ? `${parts[file]}--${fragment}` : parts[file];
+      return el.setAttribute("href", "#" + target);
     }
     if (siteUrl && url.href.startsWith(siteRoot)) {
       return el.setAttribute("href", siteUrl + url.href.slice(siteRoot.length));
