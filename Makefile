@@ -31,5 +31,5 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.site-installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-system-deps:  ## Debian's chromium (browser tests) and a Java runtime (HTML checker)
+system-deps:  ## Debian's chromium (the PDF, browser tests), Java (HTML checker), npm, poppler-utils
 	scripts/install-system-deps
