@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import html
+import importlib.util
 import os
 import re
 from collections.abc import Sequence
@@ -129,7 +130,12 @@ def anchor_for(src_uri: str) -> str:
     return "care-pdf-" + re.sub(r"[^A-Za-z0-9_-]+", "-", src_uri.removesuffix(".md")).strip("-")
 
 
-def check_chromium(path: str) -> None:
+def check_tools(path: str) -> None:
+    """Before the build: the Chromium at `path` and Playwright are there, or PdfError."""
+    if importlib.util.find_spec("playwright") is None:
+        raise PdfError(
+            "Playwright is not installed", "install it (`pip install 'playwright>=1.45,<2'`)"
+        )
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
         raise PdfError(
             f"Chromium is not at {path}",
@@ -158,13 +164,7 @@ def header_footer(job: Job) -> tuple[str, str]:
 def make_pdf(job: Job) -> None:
     """Print the job's PDF, or raise PdfError. Playwright's sync API runs in a thread of its own,
     so that a caller's event loop (or Playwright session) in this thread is no obstacle."""
-    check_chromium(job.chromium)
-    try:
-        from playwright.sync_api import Error, sync_playwright  # noqa: F401
-    except ImportError:
-        raise PdfError(
-            "Playwright is not installed", "install it (`pip install 'playwright>=1.45,<2'`)"
-        ) from None
+    check_tools(job.chromium)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(_print, job).result()
 

@@ -16,7 +16,7 @@ from mkdocs.utils import get_build_datetime, get_relative_url
 
 from care.checklist import Checklist
 from care.config import CareConfig
-from care.pdf import Job, Part, PdfError, anchor_for, check_chromium, fill_link, make_pdf
+from care.pdf import Job, Part, PdfError, anchor_for, check_tools, fill_link, make_pdf
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -42,7 +42,7 @@ class CarePlugin(BasePlugin[CareConfig]):
         self.checklist = Checklist(self.config.not_reported)
         if self.making_pdf:
             try:
-                check_chromium(self.config.pdf.chromium)
+                check_tools(self.config.pdf.chromium)
             except PdfError as error:
                 raise PluginError(self._pdf_failed(error)) from None
         elif self.config.enabled and self.config.pdf.pages and self.config.pdf.enabled:

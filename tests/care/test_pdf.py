@@ -393,3 +393,19 @@ def test_the_pdf_file_must_be_a_pdf_inside_the_site(tmp_path: Path, file: str):
         f"Sub-option 'file': '{file}' is not a PDF file's path inside the site; give a relative "
         "path ending in .pdf, e.g. 'report.pdf' or 'downloads/report.pdf'.",
     )]
+
+
+def test_without_playwright_the_build_says_what_to_install(monkeypatch: pytest.MonkeyPatch):
+    import importlib.util
+
+    from care.pdf import PdfError, check_tools
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "playwright" else real(name)
+    )
+    with pytest.raises(PdfError) as raised:
+        check_tools("/usr/bin/chromium")
+    assert (str(raised.value), raised.value.fix) == (
+        "Playwright is not installed", "install it (`pip install 'playwright>=1.45,<2'`)"
+    )
