@@ -409,3 +409,13 @@ def test_without_playwright_the_build_says_what_to_install(monkeypatch: pytest.M
     assert (str(raised.value), raised.value.fix) == (
         "Playwright is not installed", "install it (`pip install 'playwright>=1.45,<2'`)"
     )
+
+
+def test_ci_installs_chromium_before_make_build_makes_the_pdf():
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "site.yml").read_text())
+    runs = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
+    install = next(i for i, run in enumerate(runs) if "scripts/install-system-deps" in run)
+    build_step = next(i for i, run in enumerate(runs) if "make build" in run)
+    assert install < build_step
+    script = (REPO / "scripts" / "install-system-deps").read_text()
+    assert "missing+=(chromium)" in script and "missing+=(poppler-utils)" in script
