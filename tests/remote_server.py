@@ -27,6 +27,7 @@ class Library:
     version: int = 1
     key: str = ""  # when set, a request without `Zotero-API-Key: <key>` is refused (403)
     next_page_at: str = ""  # when set, the `Link` header's next page is on this origin instead
+    moved_to: str = ""  # when set, every request is redirected (302) to this origin
 
 
 @dataclass
@@ -83,6 +84,8 @@ def serving(served: Served) -> Iterator[Served]:
             served.answers.append((self.path, status))
 
         def zotero(self, library: Library, prefix: str) -> int:
+            if library.moved_to:
+                return self.answer(302, b"", {"Location": f"{library.moved_to}{self.path}"})
             query = dict(parse_qsl(urlsplit(self.path).query))
             limit, start = int(query.get("limit", "25")), int(query.get("start", "0"))
             if library.key and self.headers.get("Zotero-API-Key") != library.key:

@@ -187,6 +187,19 @@ def test_a_next_page_on_another_host_is_not_followed(tmp_path, monkeypatch):
     ) in str(raised.value)
 
 
+def test_a_redirect_is_followed_without_the_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZOTERO_API_KEY", KEY)
+    with serving(Served(zotero={"/users/1": Library(entries(2))})) as elsewhere:
+        moved = Library([], moved_to=elsewhere.url(""))
+        with serving(Served(zotero={"/users/1": moved})) as served:
+            source = ZoteroLibrary("zotero:users/1", served.url(""))
+            data, _ = Downloads().get(source, cache_in(tmp_path))
+    assert data.count(b"@book{") == 2
+    assert [headers.get("Zotero-API-Key") for _, headers in served.requests] == [KEY]
+    assert [headers.get("Zotero-API-Key") for _, headers in elsewhere.requests] == [None]
+    assert [headers.get("Zotero-API-Version") for _, headers in elsewhere.requests] == ["3"]
+
+
 def test_the_size_limit_counts_every_page(tmp_path):
     two_pages = sum(len(entry) for entry in entries(200))  # the third page passes the limit
     with serving(Served(zotero={"/users/1": Library(entries(250))})) as served:

@@ -8,6 +8,9 @@ minutes, whatever the number of rebuilds. When the server cannot be reached (no 
 timeout, an error status, a body past `SIZE_LIMIT`), the cached copy is used with a warning;
 with no copy either, the build stops with a message saying what to do.
 
+A `Source` says how to fetch and revalidate: `Address` here (a .bib file at a URL), `Library`
+in zotero.py (a Zotero library, in pages); `Downloads` does the rest alike for both.
+
 What is downloaded is untrusted: it is parsed and checked like a local .bib file, its messages
 naming the address; the cache holds it as sealed data (disk_cache.py) and checks it on reading.
 """

@@ -70,7 +70,8 @@ class Library(Source):
         self.name = item
         self.api = api.rstrip("/")
         self.path = library_path(item)
-        self.identity = f"{self.api}/{self.path}"  # no key: the cache holds no secret
+        # Not an address: a .bib file at the same URL is another source. No key: no secret.
+        self.identity = f"{PREFIX}{self.api}/{self.path}"
 
     def first_page(self) -> str:
         query = {"format": "bibtex", "limit": PAGE, "sort": "dateAdded", "direction": "asc"}
