@@ -52,6 +52,44 @@ def bib_url(url: str) -> str:
     return url
 
 
+def zotero_library(item: str) -> str:
+    """A Zotero library: `zotero:users/<ID>` or `zotero:groups/<ID>`, optionally with
+    `/collections/<key>`."""
+    from bibcite.bibliography.zotero import library_path
+
+    library_path(item)
+    return item
+
+
+def zotero_api(url: str) -> str:
+    """The Zotero web API's address (another server speaking it, e.g. the Zotero app's local API
+    or a test's): http or https, with a host, without credentials, a query or a fragment; given
+    without its trailing '/'."""
+    from urllib.parse import urlsplit
+
+    example = "give one such as https://api.zotero.org (the default)"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError as error:
+        raise ValueError(f"The address '{url}' is not valid ({error}); {example}.") from None
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.query
+        or parts.fragment
+        or any(char.isspace() or ord(char) < 32 for char in url)
+    ):
+        secret = "@" in parts.netloc or parts.query or parts.fragment  # a key, perhaps: not shown
+        shown = f"{parts.scheme}://{parts.hostname}{parts.path}" if secret else url
+        raise ValueError(
+            f"The address '{shown}' is not an http(s) address of a Zotero web API without a user "
+            f"name, password, query or fragment; {example}."
+        )
+    return url.rstrip("/")
+
+
 def listed_once(paths: Sequence[str]) -> None:
     twice = sorted({path for path in paths if paths.count(path) > 1})
     if twice:

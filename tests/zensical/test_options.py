@@ -51,6 +51,12 @@ BAD = [
     {"bibliography": "a.bib", "search_links": ["pubmed", "crossref"]},
     {"bibliography": "a.bib", "search_links": ["scholar", "scholar"]},
     {"bibliography": "a.bib", "search_links": [{"pubmed": True}]},
+    {"bibliography": "zotero:user/475425"},
+    {"bibliography": ["a.bib", "zotero:groups/1/collections/abc"]},
+    {"bibliography": ["zotero:groups/1", "zotero:groups/1"]},
+    {"bibliography": "a.bib", "zotero_api": "ftp://api.zotero.org"},
+    {"bibliography": "a.bib", "zotero_api": "https://api.zotero.org/?key=secret"},
+    {"bibliography": "a.bib", "zotero_api": 8080},
 ]
 
 
@@ -72,11 +78,19 @@ def test_good_options_read_as_mkdocs_reads_them(folder):
         "strict": True,
         "cite_this": {"key": "w", "about": ["a", {"MedicalCondition": "b"}]},
         "search_links": ["scholar", "pubmed"],
+        "zotero_api": "http://127.0.0.1:23119/api/",
     }
     assert mkdocs_errors(folder, options) == []
     read_options, unknown = read(options, base_dir=str(folder))
     assert unknown == []
     assert read_options.bibliography == (str(folder / "a.bib"),)
+    assert read_options.zotero_api == "http://127.0.0.1:23119/api"
+    both = {"bibliography": ["zotero:groups/2034876/collections/ABCD1234", "a.bib"]}
+    assert mkdocs_errors(folder, both) == []
+    assert read(both, base_dir=str(folder))[0].bibliography == (
+        "zotero:groups/2034876/collections/ABCD1234",
+        str(folder / "a.bib"),
+    )
     assert (read_options.numbering, read_options.max_authors, read_options.strict) == (
         "page", 4, True
     )

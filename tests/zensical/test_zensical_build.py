@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
+from remote_server import Library, Served, serving
 
 from bibcite.mkdocs.plugin import BibcitePlugin  # noqa: F401  (the MkDocs host is installed)
 
@@ -24,7 +25,9 @@ REPO = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
 
 
-def zensical(root: Path, *args: str) -> subprocess.CompletedProcess:
+def zensical(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     program = Path(sys.executable).parent / "zensical"
     if not program.is_file():
         pytest.fail(
@@ -32,7 +35,8 @@ def zensical(root: Path, *args: str) -> subprocess.CompletedProcess:
             pytrace=False,
         )
     return subprocess.run(
-        [str(program), "build", *args], cwd=root, env=ENV, capture_output=True, text=True,
+        [str(program), "build", *args], cwd=root, env={**ENV, **(env or {})},
+        capture_output=True, text=True,
         timeout=300,
     )
 
@@ -299,3 +303,56 @@ def test_a_folder_of_bib_files_is_read_in_name_order(tmp_path):
         "Bell B. Beta. P; 2002. ↩",
         "Cole C. Gamma. P; 2003. ↩",
     ]
+
+
+def _remote_site(root: Path, bibliography: str, extra: str = "") -> None:
+    config = SMALL["mkdocs.yml"].replace("bibliography: refs.bib", f"bibliography: {bibliography}")
+    config = config.replace("      bibliography:", f"{extra}      bibliography:")
+    _write(root, {name: text for name, text in SMALL.items() if name != "refs.bib"})
+    _write(root, {"mkdocs.yml": config.replace("  - refs.bib\n", "")})
+
+
+def test_a_bibliography_from_an_address_is_fetched_and_kept_for_offline_builds(tmp_path):
+    """`zensical build --clean` empties `.cache`: a cache_dir elsewhere keeps the copy."""
+    with serving(Served({"/refs.bib": SMALL["refs.bib"].encode()})) as served:
+        url = served.url("/refs.bib")
+        _remote_site(tmp_path, url, "      cache_dir: .bibcite-cache\n")
+        built = zensical(tmp_path, "--clean")
+    assert built.returncode == 0, built.stderr
+    assert served.answers == [("/refs.bib", 200)]
+    three = facts(tmp_path / "site" / "three" / "index.html")
+    assert [text for _, text, _ in three["references"]] == [
+        "Bell B. Beta. P; 2002. ↩",
+        "Cole C. Gamma. P; 2003. ↩",
+    ]
+    offline = zensical(tmp_path, "--clean")  # the server is gone: the cached copy
+    assert offline.returncode == 0, offline.stderr
+    assert f"bibcite: {url}: cannot download the bibliography: the server cannot be reached" in (
+        offline.stderr
+    )
+    assert facts(tmp_path / "site" / "three" / "index.html") == three
+
+
+def test_a_zotero_library_is_read_with_the_key_from_the_environment(tmp_path):
+    key = "P9NiFoyLeZu2bZNvvuQPDWsd"
+    entries = [f"{line.strip()}\n".encode() for line in SMALL["refs.bib"].strip().splitlines()]
+    filler = [  # two pages more: 250 items
+        f"@book{{x{n}, title = {{X{n}}}, publisher = {{P}}, year = {{2000}}}}\n".encode()
+        for n in range(247)
+    ]
+    library = Library([*filler[:120], *entries, *filler[120:]], key=key)
+    with serving(Served(zotero={"/groups/2034876": library})) as served:
+        _remote_site(tmp_path, "zotero:groups/2034876", f"      zotero_api: {served.url('')}\n")
+        built = zensical(tmp_path, "--clean", env={"ZOTERO_API_KEY": key})
+    assert built.returncode == 0, built.stderr
+    assert [status for _, status in served.answers] == [200, 200, 200]
+    assert all(headers["Zotero-API-Key"] == key for _, headers in served.requests)
+    three = facts(tmp_path / "site" / "three" / "index.html")
+    assert [links for _, links in three["citations"]] == [[("3", "#ref-c")], [("2", "#ref-b")]]
+    assert [text for _, text, _ in three["references"]] == [
+        "Bell B. Beta. P; 2002. ↩",
+        "Cole C. Gamma. P; 2003. ↩",
+    ]
+    assert key not in built.stdout + built.stderr
+    kept = [path for path in (tmp_path / ".cache").rglob("*") if path.is_file()]
+    assert kept and not any(key.encode() in path.read_bytes() for path in kept)

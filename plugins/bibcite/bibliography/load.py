@@ -25,6 +25,7 @@ from bibcite.bibliography import scan
 from bibcite.bibliography.entries import BibFile, Entries, parse_from
 from bibcite.bibliography.errors import KeptMacros, Where, problem, undefined_macros
 from bibcite.bibliography.remote import Downloads, is_url
+from bibcite.bibliography.zotero import DEFAULT_API, Library, is_zotero
 from bibcite.problems import Problem, valid_row
 
 # Where each entry starts: `@article{key,` — a cheap index for line numbers, which pybtex
@@ -118,13 +119,18 @@ def load(paths: Sequence[str], *, encoding: str = "utf-8", base_dir: str = "") -
     return load_files([_read(path, base_dir) for path in expand(paths)], encoding)
 
 
+def is_remote(item: str) -> bool:
+    """Whether a `bibliography` item is fetched (an http(s) address, a Zotero library)."""
+    return is_url(item) or is_zotero(item)
+
+
 def expand(paths: Sequence[str]) -> list[str]:
     """The .bib files the `bibliography` option names: a file as it is, a folder as the `*.bib`
     files directly in it, in name order (hidden files, such as editors' lock files, left out).
     Read when each build starts, so that a file added to the folder under `mkdocs serve` joins."""
     found: list[str] = []
     for path in paths:
-        if is_url(path) or not os.path.isdir(path):
+        if is_remote(path) or not os.path.isdir(path):
             found.append(path)
             continue
         names = sorted(
@@ -490,19 +496,27 @@ class BibliographyCache:
         self.notes: list[Problem] = []  # the last `get`'s warnings about remote bibliographies
 
     def get(
-        self, paths: Sequence[str], *, encoding: str, base_dir: str, disk=None
+        self,
+        paths: Sequence[str],
+        *,
+        encoding: str,
+        base_dir: str,
+        disk=None,
+        zotero_api: str = DEFAULT_API,
     ) -> tuple[Bibliography, str]:
         """Return the snapshot and where it came from: 'memory', 'disk' or 'parsed'. An address
-        (http or https) is fetched, or revalidated, through the disk cache (remote.py); its
-        warnings are left in `notes`; one that cannot be fetched at all raises RemoteError."""
+        (http or https) or a Zotero library (zotero.py, at `zotero_api`) is fetched, or
+        revalidated, through the disk cache (remote.py); its warnings are left in `notes`; one
+        that cannot be fetched at all raises RemoteError."""
         self.notes = []
         files = []
         for path in expand(paths):
-            if not is_url(path):
+            if not is_remote(path):
                 files.append(_read(path, base_dir))
                 continue
             data, notes = self.downloads.get(
-                path, disk if disk is not None and disk.directory else None
+                Library(path, zotero_api) if is_zotero(path) else path,
+                disk if disk is not None and disk.directory else None,
             )
             self.notes += notes
             files.append(_File(path, path, len(data), -1, data, held=True))

@@ -8,6 +8,9 @@ minutes, whatever the number of rebuilds. When the server cannot be reached (no 
 timeout, an error status, a body past `SIZE_LIMIT`), the cached copy is used with a warning;
 with no copy either, the build stops with a message saying what to do.
 
+A `Source` says how to fetch and revalidate: `Address` here (a .bib file at a URL), `Library`
+in zotero.py (a Zotero library, in pages); `Downloads` does the rest alike for both.
+
 What is downloaded is untrusted: it is parsed and checked like a local .bib file, its messages
 naming the address; the cache holds it as sealed data (disk_cache.py) and checks it on reading.
 """
@@ -51,8 +54,61 @@ class RemoteError(Exception):
         self.problem = problem
 
 
-class _Failed(Exception):
+class Failed(Exception):
     """Why a download failed, as the message says it."""
+
+
+class Source:
+    """What `Downloads` fetches: an http(s) address of a .bib file here, a Zotero library in
+    zotero.py. `name` is shown in messages (never a secret), `identity` keys the cache."""
+
+    name: str
+    identity: str
+    what = "the bibliography"
+    fix_missing = (
+        "check the address and the network and build again, or download the file and name its "
+        "path in the bibcite option 'bibliography'"
+    )
+    fix_stale = "check the address and the network; the next build tries again"
+
+    def fetch(self, record: dict | None, *, timeout: float, limit: int) -> dict | None:
+        """A new record, or None when the server says `record` is current; raises Failed."""
+        raise NotImplementedError
+
+    def valid(self, record: dict) -> bool:
+        """Whether a record read from the disk cache has this source's fields."""
+        raise NotImplementedError
+
+
+class Address(Source):
+    """A .bib file at an http(s) address, revalidated with its `ETag` and `Last-Modified`."""
+
+    _fields = frozenset({"etag", "last_modified", "fetched", "body"})
+
+    def __init__(self, url: str) -> None:
+        self.name = self.identity = url
+
+    def fetch(self, record: dict | None, *, timeout: float, limit: int) -> dict | None:
+        request = request_for(self.name)
+        if record is not None and record["etag"]:
+            request.add_header("If-None-Match", record["etag"])
+        if record is not None and record["last_modified"]:
+            request.add_header("If-Modified-Since", record["last_modified"])
+        got = download(request, timeout=timeout, limit=limit, conditional=record is not None)
+        if got is None:
+            return None
+        body, headers = got
+        return {
+            "etag": headers.get("ETag", ""),
+            "last_modified": headers.get("Last-Modified", ""),
+            **new_record(body),
+        }
+
+    def valid(self, record: dict) -> bool:
+        return set(record) == self._fields and all(
+            "\r" not in record[name] and "\n" not in record[name]
+            for name in ("etag", "last_modified")
+        )
 
 
 class Downloads:
@@ -60,50 +116,57 @@ class Downloads:
     checked against its server."""
 
     def __init__(self) -> None:
-        self._held: dict[str, tuple[float, dict]] = {}  # url -> (checked at, stored record)
+        self._held: dict[str, tuple[float, dict]] = {}  # identity -> (checked at, record)
 
     def get(
-        self, url: str, disk: DiskCache | None, *, timeout: float = TIMEOUT, limit: int = SIZE_LIMIT
+        self,
+        source: str | Source,
+        disk: DiskCache | None,
+        *,
+        timeout: float = TIMEOUT,
+        limit: int = SIZE_LIMIT,
     ) -> tuple[bytes, list[Problem]]:
-        """The bytes of the bibliography at `url`, and warnings (a stale copy used)."""
+        """The bytes of the bibliography `source` (an address, or a Source), and warnings (a
+        stale copy used)."""
+        if isinstance(source, str):
+            source = Address(source)
         now = time.monotonic()
-        held = self._held.get(url)
+        held = self._held.get(source.identity)
         if held is not None and now - held[0] < RECHECK_AFTER:
             return _body(held[1]), []
-        record = held[1] if held is not None else _stored(disk, url)
+        record = held[1] if held is not None else _stored(disk, source)
         try:
-            fresh = _fetch(url, record, timeout=timeout, limit=limit)
-        except _Failed as failure:
+            fresh = source.fetch(record, timeout=timeout, limit=limit)
+        except Failed as failure:
             if record is None:
                 raise RemoteError(
                     Problem(
                         "remote_error",
-                        url,
+                        source.name,
                         None,
-                        f"cannot download the bibliography: {failure}, and no copy is cached",
-                        "check the address and the network and build again, or download the "
-                        "file and name its path in the bibcite option 'bibliography'",
+                        f"cannot download {source.what}: {failure}, and no copy is cached",
+                        source.fix_missing,
                     )
                 ) from None
-            self._held[url] = (now, record)  # not asked again at every rebuild meanwhile
-            return _body(record), [_stale(url, failure, record)]
+            self._held[source.identity] = (now, record)  # not asked again at every rebuild
+            return _body(record), [_stale(source, failure, record)]
         if fresh is None:  # 304: the copy is current
             fresh = record
         elif disk is not None:
-            disk.write(_family(url), url, [_json(fresh)])
+            disk.write(_family(source.identity), source.identity, [_json(fresh)])
         assert fresh is not None
-        self._held[url] = (now, fresh)
+        self._held[source.identity] = (now, fresh)
         return _body(fresh), []
 
 
-def _stale(url: str, failure: _Failed, record: dict) -> Problem:
+def _stale(source: Source, failure: Failed, record: dict) -> Problem:
     return Problem(
         "remote_error",
-        url,
+        source.name,
         None,
-        f"cannot download the bibliography: {failure}; the copy downloaded on "
+        f"cannot download {source.what}: {failure}; the copy downloaded on "
         f"{record['fetched']} is used",
-        "check the address and the network; the next build tries again",
+        source.fix_stale,
     )
 
 
@@ -130,68 +193,81 @@ def _opener() -> urllib.request.OpenerDirector:
     return opener
 
 
-def _fetch(url: str, record: dict | None, *, timeout: float, limit: int) -> dict | None:
-    """A new record for `url`, or None when the server says `record` is current."""
-    request = urllib.request.Request(url, headers={"User-Agent": "bibcite", "Accept": "*/*"})
-    if record is not None and record["etag"]:
-        request.add_header("If-None-Match", record["etag"])
-    if record is not None and record["last_modified"]:
-        request.add_header("If-Modified-Since", record["last_modified"])
+def request_for(url: str, headers: dict[str, str] | None = None) -> urllib.request.Request:
+    return urllib.request.Request(
+        url, headers={"User-Agent": "bibcite", "Accept": "*/*", **(headers or {})}
+    )
+
+
+def download(
+    request: urllib.request.Request,
+    *,
+    timeout: float,
+    limit: int,
+    conditional: bool,
+    used: int = 0,
+) -> tuple[bytes, http.client.HTTPMessage] | None:
+    """The body and headers of the answer to `request`, or None for a 304 to a `conditional`
+    request; `used` bytes of `limit` are taken already (the pages before this one)."""
     deadline = time.monotonic() + timeout
     try:
         with _opener().open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > limit:
-                raise _Failed(f"it is {int(length):,} bytes, more than the limit of {limit:,}")
-            chunks, size = [], 0
+            if length.isdigit() and used + int(length) > limit:
+                raise Failed(_too_big(limit, int(length) if not used else 0))
+            chunks, size = [], used
             while chunk := response.read(1 << 16):
                 size += len(chunk)
                 if size > limit:
-                    raise _Failed(f"it is more than the limit of {limit:,} bytes")
+                    raise Failed(_too_big(limit))
                 if time.monotonic() > deadline:
                     raise TimeoutError
                 chunks.append(chunk)
-            headers = response.headers
+            return b"".join(chunks), response.headers
     except urllib.error.HTTPError as error:
         error.close()  # it holds the connection's socket
-        if error.code == 304 and record is not None:
+        if error.code == 304 and conditional:
             return None
-        raise _Failed(f"the server answered {error.code} {error.reason}") from None
+        raise Failed(f"the server answered {error.code} {error.reason}") from None
     except urllib.error.URLError as error:
         if isinstance(error.reason, TimeoutError):
-            raise _Failed(f"no answer within {timeout:g} seconds") from None
-        raise _Failed(f"the server cannot be reached ({error.reason})") from None
+            raise Failed(f"no answer within {timeout:g} seconds") from None
+        raise Failed(f"the server cannot be reached ({error.reason})") from None
     except TimeoutError:
-        raise _Failed(f"no answer within {timeout:g} seconds") from None
+        raise Failed(f"no answer within {timeout:g} seconds") from None
     except (OSError, http.client.HTTPException, ValueError) as error:
-        raise _Failed(f"the download failed ({error})") from None
-    return {
-        "etag": headers.get("ETag", ""),
-        "last_modified": headers.get("Last-Modified", ""),
-        "fetched": formatdate(usegmt=True),
-        "body": base64.b64encode(b"".join(chunks)).decode("ascii"),
-    }
+        raise Failed(f"the download failed ({error})") from None
+
+
+def _too_big(limit: int, size: int = 0) -> str:
+    if size:
+        return f"it is {size:,} bytes, more than the limit of {limit:,}"
+    return f"it is more than the limit of {limit:,} bytes"
+
+
+def new_record(body: bytes) -> dict[str, str]:
+    """The fields every record has: when it was fetched, and what."""
+    return {"fetched": formatdate(usegmt=True), "body": base64.b64encode(body).decode("ascii")}
 
 
 # --- the copy on disk ---------------------------------------------------------------------------
 
 
-def _family(url: str) -> str:
-    """A family of its own per address: the cache keeps one value per family."""
-    return f"remote-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+def _family(identity: str) -> str:
+    """A family of its own per source: the cache keeps one value per family."""
+    return f"remote-{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
 
 
-def _stored(disk: DiskCache | None, url: str) -> dict | None:
+def _stored(disk: DiskCache | None, source: Source) -> dict | None:
     if disk is None:
         return None
-    return disk.read(_family(url), url, _valid_record)  # type: ignore[return-value]
+    return disk.read(  # type: ignore[return-value]
+        _family(source.identity), source.identity, lambda record: _valid(source, record)
+    )
 
 
-_FIELDS = {"etag", "last_modified", "fetched", "body"}
-
-
-def _valid_record(record: object) -> bool:
-    if not (isinstance(record, dict) and set(record) == _FIELDS):
+def _valid(source: Source, record: object) -> bool:
+    if not (isinstance(record, dict) and {"fetched", "body"} <= set(record)):
         return False
     if not all(isinstance(value, str) for value in record.values()):
         return False
@@ -199,7 +275,7 @@ def _valid_record(record: object) -> bool:
         base64.b64decode(record["body"], validate=True)
     except (binascii.Error, ValueError):
         return False
-    return all("\r" not in record[name] and "\n" not in record[name] for name in _FIELDS - {"body"})
+    return "\r" not in record["fetched"] and "\n" not in record["fetched"] and source.valid(record)
 
 
 def _body(record: dict) -> bytes:

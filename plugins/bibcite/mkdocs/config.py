@@ -12,6 +12,7 @@ from mkdocs.config.base import ValidationError
 
 from bibcite import checks
 from bibcite.bibliography.remote import is_url
+from bibcite.bibliography.zotero import DEFAULT_API, is_zotero
 from bibcite.checks import DEFAULT_STYLE
 
 T = TypeVar("T")
@@ -27,11 +28,13 @@ def _checked(check: Callable[..., T], *args: object, **kwargs: object) -> T:
 
 class BibFile(c.File):
     """A path relative to mkdocs.yml: a .bib file or a folder of them (a missing file is the
-    build's to report); or an http(s) address of a .bib file."""
+    build's to report); an http(s) address of a .bib file; or a Zotero library."""
 
     def run_validation(self, value: object) -> str:
         if isinstance(value, str) and is_url(value):  # fetched when the build starts
             return _checked(checks.bib_url, value)
+        if isinstance(value, str) and is_zotero(value):  # likewise
+            return _checked(checks.zotero_library, value)
         return _checked(checks.bib_path, super().run_validation(value))
 
 
@@ -55,6 +58,16 @@ class BibliographyFiles(c.ListOfItems[str]):
         paths = super().run_validation(value)
         _checked(checks.listed_once, paths)
         return paths
+
+
+class ZoteroApi(c.Type[str]):
+    """The address of the Zotero web API."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default=DEFAULT_API)
+
+    def run_validation(self, value: object) -> str:
+        return _checked(checks.zotero_api, super().run_validation(value))
 
 
 class Encoding(c.Type[str]):
@@ -165,7 +178,14 @@ class BibciteConfig(base.Config):
 
     bibliography = BibliographyFiles()
     """The .bib file or files, relative to mkdocs.yml; a folder stands for its `*.bib` files,
-    in name order; an http(s) address is fetched when the build starts, and cached."""
+    in name order; an http(s) address, or a Zotero library (`zotero:users/<ID>`,
+    `zotero:groups/<ID>`, either with `/collections/<key>`), is fetched when the build starts,
+    and cached."""
+
+    zotero_api = ZoteroApi()
+    """The Zotero web API that `zotero:` libraries are read from (default
+    https://api.zotero.org); the API key, for a private library, comes from the environment
+    variable ZOTERO_API_KEY, never from mkdocs.yml."""
 
     encoding = Encoding(default="utf-8")
     """The text encoding of the .bib files (e.g. 'latin-1' for old archives)."""

@@ -23,9 +23,10 @@ from bibcite.bibliography.load import (
     Bibliography,
     BibliographyCache,
     expanded_or_given,
+    is_remote,
     unreadable,
 )
-from bibcite.bibliography.remote import RemoteError, is_url
+from bibcite.bibliography.remote import RemoteError
 from bibcite.citations import diagnostics
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
@@ -116,7 +117,11 @@ class Session:
     def _bibliography(self, options: BibciteConfig, base_dir: str) -> Bibliography:
         try:
             bibliography, origin = self.cache.get(
-                options.bibliography, encoding=options.encoding, base_dir=base_dir, disk=self.disk
+                options.bibliography,
+                encoding=options.encoding,
+                base_dir=base_dir,
+                disk=self.disk,
+                zotero_api=options.zotero_api,
             )
         except RemoteError as error:
             raise PluginError(f"bibcite: {error.problem}") from None
@@ -266,7 +271,7 @@ class Session:
 
     def watched(self, options: BibciteConfig) -> list[str]:
         """The files outside docs/ that a serve rebuild must follow."""
-        local = [path for path in options.bibliography if not is_url(path)]
+        local = [path for path in options.bibliography if not is_remote(path)]
         return [*local, *self.tables.data_files()]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from bibcite import checks
 from bibcite.bibliography.disk_cache import misplaced
 from bibcite.bibliography.remote import is_url
+from bibcite.bibliography.zotero import DEFAULT_API, is_zotero
 from bibcite.checks import DEFAULT_STYLE
 
 
@@ -45,6 +46,7 @@ class Options:
     cache_dir: str | None = None
     strict: bool = False
     search_links: tuple[str, ...] = ()
+    zotero_api: str = DEFAULT_API
 
 
 _BOOLEANS = ("enabled", "per_page_references", "downloads", "cache", "strict")
@@ -61,6 +63,7 @@ _KNOWN = {
     "cite_this",
     "cache_dir",
     "search_links",
+    "zotero_api",
 }
 _CITE_THIS = {"key", "page", "heading", "schema_type", "publication_type", "about"}
 
@@ -96,6 +99,8 @@ def read(raw: Mapping[str, object], *, base_dir: str) -> tuple[Options, list[str
         values["cite_this"] = _option("cite_this", _cite_this, raw["cite_this"])
     if raw.get("search_links") is not None:
         values["search_links"] = _option("search_links", checks.search_links, raw["search_links"])
+    if raw.get("zotero_api") is not None:  # null: the default, as MkDocs reads it
+        values["zotero_api"] = _option("zotero_api", _zotero_api, raw["zotero_api"])
     options = Options(**values)  # type: ignore[arg-type]
     try:
         checks.truncation(options.truncate_authors, options.max_authors)
@@ -149,10 +154,17 @@ def _bibliography(value: object, base_dir: str) -> tuple[str, ...]:
         if is_url(path):
             found.append(_option("bibliography", checks.bib_url, path))
             continue
+        if is_zotero(path):
+            found.append(_option("bibliography", checks.zotero_library, path))
+            continue
         full = os.path.abspath(os.path.join(base_dir, path))
         found.append(_option("bibliography", checks.bib_path, full))
     _option("bibliography", checks.listed_once, found)
     return tuple(found)
+
+
+def _zotero_api(value: object) -> str:
+    return checks.zotero_api(_of_type(value, str))
 
 
 def _encoding(value: object) -> str:

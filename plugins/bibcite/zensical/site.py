@@ -96,7 +96,11 @@ class Site:
         self.problems += disk.problems()
         try:
             bibliography, _ = cache.get(
-                options.bibliography, encoding=options.encoding, base_dir=project.root, disk=disk
+                options.bibliography,
+                encoding=options.encoding,
+                base_dir=project.root,
+                disk=disk,
+                zotero_api=options.zotero_api,
             )
         except RemoteError as error:
             raise UnreadableError(f"bibcite: {error.problem}") from None
