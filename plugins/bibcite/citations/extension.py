@@ -35,8 +35,10 @@ BRACKETED_RE = r"\[(?P<inner>[^\[\]]*@[^\[\]]*)\](?![(\[])"
 NARRATIVE_RE = (
     rf"(?<![\w@\\/:.=?&#%+~\[\]\x03-])@(?P<key>{KEY})(?:[ ]?\[(?P<locator>[^\[\]@\n]*)\])?"
 )
-# Where a citation may start: `[`, `@` or `-@`; the scanners in `syntax` read the rest.
+# Where a citation may start: `[`, `@` or `-@`; the scanners in `syntax` read the rest. With
+# narrative citations off (`narrative: false`), only `[`.
 _START_RE = r"\[|-?@"
+_BRACKETED_START_RE = r"\["
 # Before `@`, bibcite (not pandoc) leaves handles in URLs (`/@name`, `?a=@b`) and `\\@` as text.
 _NOT_BEFORE = frozenset("@\\/:=?&#%+")
 
@@ -77,8 +79,8 @@ class Tagger(Protocol):
 
 
 class _CitationProcessor(InlineProcessor):
-    def __init__(self, extension: Tagger, md: Markdown) -> None:
-        super().__init__(_START_RE, md)
+    def __init__(self, extension: Tagger, md: Markdown, *, narrative: bool = True) -> None:
+        super().__init__(_START_RE if narrative else _BRACKETED_START_RE, md)
         self.extension = extension
 
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Markdown's API)
@@ -344,12 +346,17 @@ class _ReadingOrderProcessor(Treeprocessor):
         return None
 
 
-def register_citations(md: Markdown, tagger: Tagger) -> None:
+def register_citations(md: Markdown, tagger: Tagger, *, narrative: bool = True) -> None:
     """The inline processors that find citations, each handed to `tagger` (also used by the
-    literature table's own Markdown for its cells)."""
-    md.inlinePatterns.register(_CitationProcessor(tagger, md), "bibcite_citation", INLINE_PRIORITY)
+    literature table's own Markdown for its cells). `narrative`: False reads only bracketed
+    citations (`@name` is then a handle or a decorator, left as written)."""
     md.inlinePatterns.register(
-        _CitationProcessor(tagger, md), "bibcite_nested", INLINE_PRIORITY - 0.5
+        _CitationProcessor(tagger, md, narrative=narrative), "bibcite_citation", INLINE_PRIORITY
+    )
+    md.inlinePatterns.register(
+        _CitationProcessor(tagger, md, narrative=narrative),
+        "bibcite_nested",
+        INLINE_PRIORITY - 0.5,
     )
 
 
@@ -400,11 +407,14 @@ class CitationExtension(Extension):
         *,
         references_heading: str | None = "References",
         label: Callable[[str], str] | None = None,
+        narrative: bool = True,
     ) -> None:
         """`label`: a key as written -> its narrative label ("Doe et al."; '' if unknown), for
-        the TOC entries of headings with narrative citations."""
+        the TOC entries of headings with narrative citations. `narrative`: False reads only
+        bracketed citations."""
         super().__init__()
         self.recorder = recorder
+        self.narrative = narrative
         self.references_heading = references_heading
         self.label = label
         self.pending: dict[str, tuple[CitationGroup, str]] = {}
@@ -444,7 +454,7 @@ class CitationExtension(Extension):
         # `\@key` stays literal text; `\;` is a semicolon that separates no citations, as in
         # pandoc.
         md.ESCAPED_CHARS.extend(c for c in "@;" if c not in md.ESCAPED_CHARS)
-        register_citations(md, self)
+        register_citations(md, self, narrative=self.narrative)
         md.preprocessors.register(_ConversionStart(self, md), "bibcite_start", 1000)
         md.treeprocessors.register(
             _ReadingOrderProcessor(self, md), "bibcite_reading_order", TREE_PRIORITY

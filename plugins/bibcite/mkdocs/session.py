@@ -87,7 +87,10 @@ class Session:
             self.registry, self.tables = CitationRegistry(), TableRegistry()
         heading = options.references_heading if options.per_page_references else None
         citations = CitationExtension(
-            self.registry, references_heading=heading, label=self.formatter.label_of
+            self.registry,
+            references_heading=heading,
+            label=self.formatter.label_of,
+            narrative=options.narrative,
         )
         self.table_blocks = LiteratureTables(self.tables, citations, self.formatter, base_dir)
         _drop_zensical_entry(config)

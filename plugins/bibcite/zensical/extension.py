@@ -128,7 +128,10 @@ class _Page:
         options = self.site.options
         heading = options.references_heading if options.per_page_references else None
         citations = CitationExtension(
-            self.registry, references_heading=heading, label=self.site.formatter.label_of
+            self.registry,
+            references_heading=heading,
+            label=self.site.formatter.label_of,
+            narrative=options.narrative,
         )
         tables = LiteratureTables(
             self.tables, citations, self.site.formatter, self.site.project.root

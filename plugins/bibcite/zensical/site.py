@@ -167,7 +167,10 @@ class Site:
         """The extensions that record a page's citations and tables into this site."""
         heading = self.options.references_heading if self.options.per_page_references else None
         citations = CitationExtension(
-            self.registry, references_heading=heading, label=self.formatter.label_of
+            self.registry,
+            references_heading=heading,
+            label=self.formatter.label_of,
+            narrative=self.options.narrative,
         )
         return [
             citations,

@@ -1,0 +1,45 @@
+"""Reference lists under Zensical (`zensical build`, in a child process), as under MkDocs
+(tests/mkdocs/test_lists.py): `narrative: false`, a page's list placed by a marker or turned off
+in front matter, `nocite`, sorted lists and filtered bibliography blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_zensical_build import SMALL, _text, _write, article, zensical
+
+
+def _build(root: Path, pages: dict[str, str], options: str = "") -> dict[str, object]:
+    """A small site (SMALL's nav and refs.bib) with these pages and extra bibcite options (YAML
+    lines indented under the extension), built with `zensical build --clean`."""
+    config = SMALL["mkdocs.yml"]
+    if options:
+        config = config.replace(
+            "      bibliography: refs.bib\n", "      bibliography: refs.bib\n" + options
+        )
+    files = {"mkdocs.yml": config, "refs.bib": SMALL["refs.bib"]}
+    files.update({f"docs/{name}": text for name, text in pages.items()})
+    for name in ("one.md", "two.md", "three.md"):
+        files.setdefault(f"docs/{name}", f"# {name[:-3].title()}\n")
+    _write(root, files)
+    built = zensical(root, "--clean")
+    assert built.returncode == 0, built.stderr
+    return {"log": built.stderr + built.stdout}
+
+
+def _page(root: Path, name: str):
+    return article(root / "site" / name / "index.html")
+
+
+def _listed(root: Path, name: str) -> list[str]:
+    return [item["id"] for item in _page(root, name).select("ol.bibcite-references > li")]
+
+
+def test_narrative_false_reads_only_bracketed_citations(tmp_path):
+    _build(
+        tmp_path,
+        {"one.md": "# One\n\nAsk @a on the forum; see [@b].\n"},
+        "      narrative: false\n",
+    )
+    assert "Ask @a on the forum; see [1]." in _text(_page(tmp_path, "one"))
+    assert _listed(tmp_path, "one") == ["ref-b"]
