@@ -5,7 +5,7 @@ filtered bibliography blocks."""
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
-from conftest import build_site
+from conftest import build_once, build_site, new_process
 
 
 def _soup(result, page: str) -> BeautifulSoup:
@@ -46,3 +46,86 @@ def test_narrative_false_leaves_handles_unreported(tmp_path):
 def test_narrative_by_default(tmp_path):
     result = build_site(tmp_path, {"index.md": "# Home\n\nAs @solo2001 wrote.\n"})
     assert "As Alpha [1] wrote." in " ".join(result.text("index.md").split())
+
+
+# --- placing a page's own list -----------------------------------------------------------------
+
+
+def test_a_marker_places_the_pages_list_where_it_stands(tmp_path):
+    page = (
+        "# Home\n\nAs shown [@solo2001].\n\n## Sources\n\n<!-- bibcite:references -->\n\n"
+        "## Afterword\n\nThe end.\n"
+    )
+    result = build_site(tmp_path, {"index.md": page})
+    assert result.error is None and result.warnings == []
+    soup = _soup(result, "index.md")
+    headings = [h.get_text() for h in soup.find_all("h2")]
+    assert headings == ["Sources", "Afterword"]  # no "References" heading appended
+    listing = soup.select_one("ol.bibcite-references")
+    assert listing.find_previous("h2").get_text() == "Sources"
+    assert listing.find_next("h2").get_text() == "Afterword"
+    assert _listed(result, "index.md") == ["ref-solo2001"]
+    assert "bibcite:references" not in result.html("index.md")
+
+
+def test_front_matter_turns_the_list_off_for_one_page(tmp_path):
+    pages = {
+        "index.md": "---\nbibcite:\n  references: false\n---\n# Home\n\nSee [@solo2001].\n",
+        "other.md": "# Other\n\nSee [@duo2002].\n",
+        "refs.md": "# References\n\n<!-- bibcite:bibliography -->\n",
+    }
+    result = build_site(
+        tmp_path, pages, nav=["index.md", "other.md", "refs.md"]
+    )
+    assert result.error is None and result.warnings == []
+    assert _listed(result, "index.md") == []
+    home = _soup(result, "index.md")
+    assert home.find("h2") is None
+    assert home.select_one("a.bibcite-ref")["href"] == "refs/#ref-solo2001"
+    assert home.select_one("template.bibcite-cards") is not None  # the cards still work
+    assert _listed(result, "other.md") == ["ref-duo2002"]  # the site's default
+
+
+def test_front_matter_turns_the_list_on_when_the_site_has_none(tmp_path):
+    pages = {
+        "index.md": "---\nbibcite: {references: true}\n---\n# Home\n\nSee [@solo2001].\n",
+        "other.md": "# Other\n\nSee [@duo2002].\n",
+    }
+    result = build_site(tmp_path, pages, options={"per_page_references": False})
+    assert result.error is None and result.warnings == []
+    assert _listed(result, "index.md") == ["ref-solo2001"]
+    assert _listed(result, "other.md") == []
+
+
+def test_a_marker_asks_for_the_list_when_the_site_has_none(tmp_path):
+    page = "# Home\n\nSee [@solo2001].\n\n<!-- bibcite:references -->\n\nMore.\n"
+    result = build_site(tmp_path, {"index.md": page}, options={"per_page_references": False})
+    assert _listed(result, "index.md") == ["ref-solo2001"]
+
+
+def test_a_bad_front_matter_value_names_the_page_line_and_the_values(tmp_path):
+    page = (
+        "---\ntitle: Home\nbibcite:\n  references: maybe\n  colour: red\n---\n"
+        "# Home\n\n[@solo2001]\n"
+    )
+    result = build_site(tmp_path, {"index.md": page}, strict=False)
+    assert result.warnings == [
+        "bibcite: docs/index.md:4: 'bibcite: references' is 'maybe' [front_matter] — use one of: "
+        "true, false",
+        "bibcite: docs/index.md:5: unknown option 'bibcite: colour' [front_matter] — use one of: "
+        "references",
+    ]
+    assert _listed(result, "index.md") == ["ref-solo2001"]  # the site's default
+
+
+def test_a_changed_front_matter_rebuilds_the_page(tmp_path):
+    """As under `mkdocs serve`: the same plugin instance builds again after an edit."""
+    first = build_site(tmp_path, {"index.md": "# Home\n\nSee [@solo2001].\n"})
+    assert _listed(first, "index.md") == ["ref-solo2001"]
+    (tmp_path / "docs" / "index.md").write_text(
+        "---\nbibcite: {references: false}\n---\n# Home\n\nSee [@solo2001].\n", encoding="utf-8"
+    )
+    messages, error = build_once(first.site.load())
+    assert (messages, error) == ([], None)
+    assert _listed(first, "index.md") == []
+    new_process()

@@ -43,3 +43,23 @@ def test_narrative_false_reads_only_bracketed_citations(tmp_path):
     )
     assert "Ask @a on the forum; see [1]." in _text(_page(tmp_path, "one"))
     assert _listed(tmp_path, "one") == ["ref-b"]
+
+
+def test_a_marker_places_the_list_and_front_matter_turns_one_off(tmp_path):
+    _build(
+        tmp_path,
+        {
+            "one.md": "# One\n\nFirst [@a].\n\n## Sources\n\n<!-- bibcite:references -->\n\n"
+            "## Afterword\n\nThe end.\n",
+            "two.md": "---\nbibcite:\n  references: false\n---\n# Two\n\nThen [@b].\n",
+            "three.md": "# Three\n\nLast [@c].\n",
+        },
+    )
+    one = _page(tmp_path, "one")
+    assert [h.get_text().strip() for h in one.find_all("h2")] == ["Sources", "Afterword"]
+    listing = one.select_one("ol.bibcite-references")
+    assert listing.find_next("h2").get_text().strip() == "Afterword"
+    assert _listed(tmp_path, "one") == ["ref-a"]
+    assert _listed(tmp_path, "two") == []
+    assert _page(tmp_path, "two").find("h2") is None
+    assert _listed(tmp_path, "three") == ["ref-c"]

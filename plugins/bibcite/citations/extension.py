@@ -228,11 +228,18 @@ class _ReadingOrderProcessor(Treeprocessor):
                 if isinstance(heading.tag, str) and _HEADING.fullmatch(heading.tag):
                     self._label_toc_entry(heading, groups)
         bibliography = self._take_bibliography_marker()
-        recorded = self.extension.recorder.record_page(groups, bibliography=bibliography)
+        recorder = self.extension.recorder
+        page_options = getattr(recorder, "page_options", lambda: None)()
+        wanted = self._list_wanted(page_options, groups, bibliography)
+        marker = self._take_list_marker(wanted)
+        if marker:
+            recorded = recorder.record_page(groups, bibliography=bibliography, list_marker=True)
+        else:
+            recorded = recorder.record_page(groups, bibliography=bibliography)
         heading = self.extension.references_heading
         # `False`: not this page's own conversion (a docstring mkdocstrings renders inside it):
         # the page's list is the page's, and an empty heading would stay behind.
-        if groups and bibliography is None and heading is not None and recorded is not False:
+        if wanted and not marker and heading is not None and recorded is not False:
             title = etree.SubElement(root, "h2")
             title.text, title.tail = heading, "\n"
             root.append(placeholders.reference_list())
@@ -336,6 +343,34 @@ class _ReadingOrderProcessor(Treeprocessor):
         if labelled:
             heading.set("data-toc-label", label)
 
+    def _list_wanted(self, options, groups: list[CitationGroup], bibliography: str | None) -> bool:
+        """Whether the page gets its own reference list: it cites (or its front matter names
+        `nocite` entries), it is not the References page, and neither the site
+        (`per_page_references`) nor its front matter (`bibcite: {references: false}`) says no;
+        a `<!-- bibcite:references -->` marker asks for it."""
+        if bibliography is not None:
+            return False
+        if not (groups or (options is not None and (options.nocite or options.every_entry))):
+            return False
+        if options is not None and options.references is not None:
+            return options.references
+        return self.extension.per_page or self._has_list_marker()
+
+    def _has_list_marker(self) -> bool:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        return any(isinstance(block, str) and placeholders.is_list_marker(block) for block in stash)
+
+    def _take_list_marker(self, wanted: bool) -> bool:
+        """The first `<!-- bibcite:references -->` becomes the list's place (or nothing, when
+        the page has no list); a second one is left out."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+        found = False
+        for index, block in enumerate(stash):
+            if isinstance(block, str) and placeholders.is_list_marker(block):
+                stash[index] = placeholders.LIST if wanted and not found else ""
+                found = True
+        return found and wanted
+
     def _take_bibliography_marker(self) -> str | None:
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
@@ -408,6 +443,7 @@ class CitationExtension(Extension):
         references_heading: str | None = "References",
         label: Callable[[str], str] | None = None,
         narrative: bool = True,
+        per_page: bool | None = None,
     ) -> None:
         """`label`: a key as written -> its narrative label ("Doe et al."; '' if unknown), for
         the TOC entries of headings with narrative citations. `narrative`: False reads only
@@ -415,7 +451,9 @@ class CitationExtension(Extension):
         super().__init__()
         self.recorder = recorder
         self.narrative = narrative
-        self.references_heading = references_heading
+        self.references_heading = "References" if references_heading is None else references_heading
+        # Each page that cites gets its list (`per_page_references`); default: with a heading.
+        self.per_page = references_heading is not None if per_page is None else per_page
         self.label = label
         self.pending: dict[str, tuple[CitationGroup, str]] = {}
         self.elements: dict[str, etree.Element] = {}  # for citations in alt text, out of the tree

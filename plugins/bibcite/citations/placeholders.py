@@ -39,6 +39,14 @@ BIBLIOGRAPHY_RE = re.compile(
 _MARKER_RE = re.compile(r"^\s*<!--\s*bibcite:bibliography(\s+all)?\s*-->\s*$")
 
 
+# The marker that places a page's own reference list where it stands: `<!-- bibcite:references -->`.
+_LIST_MARKER_RE = re.compile(r"^\s*<!--\s*bibcite:references\s*-->\s*$")
+
+
+def is_list_marker(raw_html: str) -> bool:
+    return _LIST_MARKER_RE.match(raw_html) is not None
+
+
 def citation(tag: str) -> etree.Element:
     element = etree.Element(CITATION_TAG, {"data-bibcite": TOKEN, "data-n": tag})
     element.text = ""  # serialised as an open/close pair, never self-closing

@@ -54,8 +54,13 @@ class ResolvedSite:
         self._first_citations: dict[str, dict[str, int]] | None = None
 
     def problems(self) -> list[Problem]:
-        return self.registry.unknown_keys(self.numbering) + self.registry.extra_markers(
-            self.nav_order
+        front = [
+            problem for page in self.registry.pages.values() for problem in page.options.problems
+        ]
+        return (
+            front
+            + self.registry.unknown_keys(self.numbering)
+            + self.registry.extra_markers(self.nav_order)
         )
 
     def fill(self, src_uri: str, html: str) -> str:
@@ -81,9 +86,19 @@ class ResolvedSite:
             return html
         view = self._view(src_uri)
         html = render.fill_citations(html, view)
-        if cited.groups and not self.options.per_page_references:
+        if cited.groups and not self.has_list(src_uri):
             html += render.card_data(view)
         return html
+
+    def has_list(self, src_uri: str) -> bool:
+        """Whether the page shows its own reference list: the site's `per_page_references`, or
+        a `<!-- bibcite:references -->` marker, unless its front matter decides."""
+        page = self.registry.pages[src_uri]
+        if src_uri == self.bibliography_page or not self.numbering.by_page.get(src_uri):
+            return False
+        if page.options.references is not None:
+            return page.options.references
+        return self.options.per_page_references or page.list_marker
 
     def fill_reference_list(self, src_uri: str, html: str) -> str:
         """The page's own reference list, also after the search plugin has indexed the page: a
@@ -94,11 +109,11 @@ class ResolvedSite:
         cited = self.registry.pages.get(src_uri)
         if cited is None or src_uri == self.bibliography_page:
             return html
-        if not (self.options.per_page_references and cited.groups):
+        if not self.has_list(src_uri):
             return html
         here = self.registry.indexes_on(src_uri)
         listing = render.reference_list(
-            self._view(src_uri), lambda key: _backlinks_here(here[key.lower()])
+            self._view(src_uri), lambda key: _backlinks_here(here.get(key.lower(), []))
         )
         return render.fill_reference_list(html, listing)
 
@@ -125,7 +140,7 @@ class ResolvedSite:
 
     def _href(self, src_uri: str, key: str) -> str | None:
         anchor = "#" + render.ref_id(key)
-        if src_uri == self.bibliography_page or self.options.per_page_references:
+        if src_uri == self.bibliography_page or self.has_list(src_uri):
             return anchor
         if self.bibliography_page is None:
             return None
@@ -161,6 +176,8 @@ class ResolvedSite:
 
 
 def _backlinks_here(indexes: list[int]) -> list[render.Backlink]:
+    if not indexes:  # listed by `nocite`, cited nowhere on the page
+        return []
     if len(indexes) == 1:
         return [render.Backlink(f"#{render.cite_id(indexes[0])}", "↩", "Back to the citation")]
     labels = render.backlink_labels(len(indexes))

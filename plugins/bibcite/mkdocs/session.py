@@ -26,7 +26,7 @@ from bibcite.bibliography.load import (
     unreadable,
 )
 from bibcite.bibliography.remote import RemoteError, is_url
-from bibcite.citations import diagnostics
+from bibcite.citations import diagnostics, front_matter
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options, PageInfo, ResolvedSite
@@ -85,10 +85,10 @@ class Session:
         self.formatter = self._formatter(bibliography, options)
         if not self.dirty:  # a `--dirty` rebuild keeps the records of pages it does not render
             self.registry, self.tables = CitationRegistry(), TableRegistry()
-        heading = options.references_heading if options.per_page_references else None
         citations = CitationExtension(
             self.registry,
-            references_heading=heading,
+            references_heading=options.references_heading,
+            per_page=options.per_page_references,
             label=self.formatter.label_of,
             narrative=options.narrative,
         )
@@ -168,7 +168,9 @@ class Session:
     def start_page(self, page: Page, markdown: str, config: MkDocsConfig) -> None:
         base_dir = os.path.dirname(config.config_file_path or "")
         shown = os.path.relpath(page.file.abs_src_path or page.file.src_uri, base_dir)
-        self.registry.start_page(page.file.src_uri, markdown, shown=shown)
+        # The front matter from the file itself, for its lines (page.meta has none).
+        options = front_matter.read(page.file.content_string, shown)
+        self.registry.start_page(page.file.src_uri, markdown, shown=shown, options=options)
         self.tables.start_page(page.file.src_uri, markdown, shown=shown)
 
     # --- phase 2 -----------------------------------------------------------------------------
