@@ -129,3 +129,67 @@ def test_a_changed_front_matter_rebuilds_the_page(tmp_path):
     assert (messages, error) == ([], None)
     assert _listed(first, "index.md") == []
     new_process()
+
+
+# --- nocite ----------------------------------------------------------------------------------
+
+NOCITE_PAGES = {
+    "index.md": "---\nnocite: [trio2003, \"@many2004\"]\n---\n# Home\n\nSee [@solo2001].\n",
+    "other.md": "# Other\n\nSee [@duo2002].\n",
+    "refs.md": "# References\n\n<!-- bibcite:bibliography -->\n",
+}
+NAV = ["index.md", "other.md", "refs.md"]
+
+
+def test_nocite_entries_join_the_pages_list_numbered_after_the_cited(tmp_path):
+    result = build_site(tmp_path, NOCITE_PAGES, nav=NAV)
+    assert result.error is None and result.warnings == []
+    home = _soup(result, "index.md")
+    assert [(li["id"], li["value"]) for li in home.select("ol.bibcite-references > li")] == [
+        ("ref-solo2001", "1"), ("ref-trio2003", "3"), ("ref-many2004", "4")
+    ]
+    nocited = home.select_one("#ref-trio2003")
+    assert nocited.select(".bibcite-backlinks") == []  # cited nowhere on the page
+    assert _listed(result, "refs.md") == [
+        "ref-solo2001", "ref-duo2002", "ref-trio2003", "ref-many2004"
+    ]
+
+
+def test_nocite_alone_gives_a_page_its_list(tmp_path):
+    pages = {"index.md": "---\nnocite: \"@solo2001, @duo2002\"\n---\n# Home\n\nNo citations.\n"}
+    result = build_site(tmp_path, pages)
+    assert result.error is None and result.warnings == []
+    assert _listed(result, "index.md") == ["ref-solo2001", "ref-duo2002"]
+    assert [h.get_text() for h in _soup(result, "index.md").find_all("h2")] == ["References"]
+
+
+def test_nocite_every_entry(tmp_path):
+    pages = {
+        "index.md": "# Home\n\nSee [@many2004].\n",
+        "refs.md": "---\nnocite: \"@*\"\n---\n# References\n\n<!-- bibcite:bibliography -->\n",
+    }
+    result = build_site(tmp_path, pages, nav=["index.md", "refs.md"])
+    assert result.error is None and result.warnings == []
+    listed = _listed(result, "refs.md")
+    assert len(listed) == 6  # every entry: the cited one first, then the bibliography's order
+    assert listed[:4] == ["ref-many2004", "ref-solo2001", "ref-duo2002", "ref-trio2003"]
+    assert listed[4].startswith("ref-doe-2005-a") and listed[5] == "ref-uncited2006"
+
+
+def test_an_unknown_nocite_key_names_the_page_and_line(tmp_path):
+    page = "---\ntitle: Home\nnocite:\n  - solo2001\n  - nobody1999\n---\n# Home\n\nText.\n"
+    result = build_site(tmp_path, {"index.md": page}, strict=False)
+    assert result.warnings == [
+        "bibcite: docs/index.md:5: unknown citation key 'nobody1999' [key_not_found] — "
+        "Fix the key, or add an entry with this key to the bibliography"
+    ]
+    assert _listed(result, "index.md") == ["ref-solo2001"]
+
+
+def test_a_bad_nocite_value_says_what_to_write(tmp_path):
+    page = "---\nnocite: {a: 1}\n---\n# Home\n\nText [@solo2001].\n"
+    result = build_site(tmp_path, {"index.md": page}, strict=False)
+    assert result.warnings == [
+        "bibcite: docs/index.md:2: 'nocite' is {'a': 1} [front_matter] — give a list of keys, "
+        "e.g. 'nocite: [smith2014, jones2015]', or '\"@*\"' for every entry"
+    ]

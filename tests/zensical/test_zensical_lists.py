@@ -63,3 +63,18 @@ def test_a_marker_places_the_list_and_front_matter_turns_one_off(tmp_path):
     assert _listed(tmp_path, "two") == []
     assert _page(tmp_path, "two").find("h2") is None
     assert _listed(tmp_path, "three") == ["ref-c"]
+
+
+def test_nocite_entries_join_the_list_numbered_after_the_cited(tmp_path):
+    built = _build(
+        tmp_path,
+        {
+            "one.md": "---\nnocite: [c]\n---\n# One\n\nFirst [@a].\n",
+            "two.md": "---\nnocite:\n  - nobody\n---\n# Two\n\nThen [@b].\n",
+        },
+    )
+    one = _page(tmp_path, "one")
+    assert [(li["id"], li["value"]) for li in one.select("ol.bibcite-references > li")] == [
+        ("ref-a", "1"), ("ref-c", "3")
+    ]
+    assert "docs/two.md:3: unknown citation key 'nobody' [key_not_found]" in built["log"]
