@@ -193,3 +193,185 @@ def test_a_bad_nocite_value_says_what_to_write(tmp_path):
         "bibcite: docs/index.md:2: 'nocite' is {'a': 1} [front_matter] — give a list of keys, "
         "e.g. 'nocite: [smith2014, jones2015]', or '\"@*\"' for every entry"
     ]
+
+
+# --- bibliography blocks: sorting --------------------------------------------------------------
+
+
+def _block(**options) -> str:
+    lines = "".join(f"    {name}: {value}\n" for name, value in options.items())
+    return f"/// bibliography\n{lines}///\n"
+
+
+def _block_ids(result, page: str, index: int = 1) -> list[str]:
+    prefix = f"list-{index}-ref-"
+    return [
+        li["id"].removeprefix(prefix)
+        for li in _soup(result, page).select("ol.bibcite-list-entries > li")
+        if li["id"].startswith(prefix)
+    ]
+
+
+SORT_PAGE = "# Home\n\nSee [@trio2003], [@solo2001] and [@duo2002].\n\n"
+
+
+def test_a_block_lists_the_cited_entries_in_citation_order_by_default(tmp_path):
+    result = build_site(tmp_path, {"index.md": SORT_PAGE + _block()})
+    assert result.error is None and result.warnings == []
+    assert _block_ids(result, "index.md") == ["trio2003", "solo2001", "duo2002"]
+    values = [li["value"] for li in _soup(result, "index.md").select("ol.bibcite-list-entries li")]
+    assert values == ["1", "2", "3"]
+
+
+def test_a_block_sorts_by_author_year_or_title_and_reverses(tmp_path):
+    blocks = (
+        _block(sort="author")
+        + _block(sort="year", reverse="true")
+        + _block(sort="title", entries="all")
+        + _block(sort="citation", reverse="true")
+    )
+    result = build_site(tmp_path, {"index.md": SORT_PAGE + blocks})
+    assert result.error is None and result.warnings == []
+    assert _block_ids(result, "index.md", 1) == ["solo2001", "duo2002", "trio2003"]  # A, B, D
+    assert _block_ids(result, "index.md", 2) == ["trio2003", "duo2002", "solo2001"]
+    assert _block_ids(result, "index.md", 3)[:3] == ["doe-2005-a-be6a60", "solo2001", "many2004"]
+    assert _block_ids(result, "index.md", 4) == ["duo2002", "solo2001", "trio2003"]
+
+
+def test_a_bad_sort_value_lists_the_valid_ones(tmp_path):
+    result = build_site(
+        tmp_path, {"index.md": SORT_PAGE + _block(sort="colour", reverse="maybe")}, strict=False
+    )
+    assert result.warnings == [
+        "bibcite: docs/index.md:6: the bibliography block's 'sort' is 'colour' "
+        "[list_block_error] — use one of: citation, author, year, title",
+        "bibcite: docs/index.md:7: the bibliography block's 'reverse' is 'maybe' "
+        "[list_block_error] — use one of: true, false",
+    ]
+    assert _block_ids(result, "index.md") == ["trio2003", "solo2001", "duo2002"]  # the default
+
+
+# --- bibliography blocks: which entries, filters, groups ---------------------------------------
+
+MAIN = """
+@article{art1, author = {Ames, A.}, title = {Trial one}, journal = {J}, year = {2001},
+  keywords = {trial, guideline}}
+@book{book1, author = {Bell, B.}, title = {A handbook}, publisher = {P}, year = {2003},
+  keywords = {Handbook}}
+@article{art2, author = {Cole, C.}, title = {Trial <b>two</b>}, journal = {J},
+  year = {2003<script>}, keywords = {trial}}
+"""
+GUIDES = """
+@misc{guide1, author = {Dunn, D.}, title = {A guideline}, year = {2010}, keywords = {guideline}}
+"""
+FILTER_BIB = {"main.bib": MAIN, "guides.bib": GUIDES}
+FILTER_OPTIONS = {"bibliography": ["main.bib", "guides.bib"]}
+
+
+def _filtered(tmp_path, *blocks: str, pages=None, **kwargs):
+    pages = pages or {"index.md": "# Home\n\nSee [@book1].\n\n" + "\n".join(blocks)}
+    return build_site(tmp_path, pages, bib=FILTER_BIB, options=FILTER_OPTIONS, **kwargs)
+
+
+def test_blocks_filter_by_type_keyword_keys_and_source(tmp_path):
+    result = _filtered(
+        tmp_path,
+        _block(entries="all", type="article"),
+        _block(entries="all", keyword="GUIDELINE"),
+        _block(entries="all", keys="[guide1, art2]"),
+        _block(entries="all", source="guides.bib"),
+        _block(entries="all", type="[book, misc]", keyword="handbook"),
+    )
+    assert result.error is None and result.warnings == []
+    assert _block_ids(result, "index.md", 1) == ["art1", "art2"]
+    assert _block_ids(result, "index.md", 2) == ["art1", "guide1"]
+    assert _block_ids(result, "index.md", 3) == ["art2", "guide1"]
+    assert _block_ids(result, "index.md", 4) == ["guide1"]
+    assert _block_ids(result, "index.md", 5) == ["book1"]
+
+
+def test_blocks_choose_cited_page_all_or_nocite_entries(tmp_path):
+    pages = {
+        "index.md": "---\nnocite: [guide1]\n---\n# Home\n\nSee [@book1].\n\n"
+        + _block()
+        + _block(entries="page")
+        + _block(entries="nocite")
+        + _block(entries="all"),
+        "other.md": "# Other\n\nSee [@art2].\n",
+    }
+    result = _filtered(tmp_path, pages=pages, nav=["index.md", "other.md"])
+    assert result.error is None and result.warnings == []
+    assert _block_ids(result, "index.md", 1) == ["book1", "art2", "guide1"]
+    assert _block_ids(result, "index.md", 2) == ["book1", "guide1"]
+    assert _block_ids(result, "index.md", 3) == ["guide1"]
+    assert _block_ids(result, "index.md", 4) == ["book1", "art2", "guide1", "art1"]
+
+
+def test_groups_have_headings_escaped_from_the_bib(tmp_path):
+    result = _filtered(
+        tmp_path,
+        _block(entries="all", group_by="year", sort="year"),
+        _block(entries="all", group_by="type"),
+    )
+    assert result.error is None and result.warnings == []
+    soup = _soup(result, "index.md")
+    headings = [h.get_text() for h in soup.select("h3.bibcite-list-heading")]
+    assert headings == [
+        "2001", "2003", "2003<script>", "2010",
+        "Books", "Journal articles", "Other",
+    ]
+    assert "<script>" not in result.html("index.md")
+    assert "Trial <b>two</b>" not in result.html("index.md")
+
+
+def test_several_blocks_keep_ids_unique_and_links_go_to_the_main_place(tmp_path):
+    result = _filtered(tmp_path, _block(), _block(entries="all"))
+    soup = _soup(result, "index.md")
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    assert soup.select_one("a.bibcite-ref")["href"] == "#ref-book1"
+    assert soup.select_one("#ref-book1").find_parent("ol").get("class") == ["bibcite-references"]
+
+
+def test_bad_block_values_name_the_line_and_the_valid_values(tmp_path):
+    result = _filtered(
+        tmp_path,
+        _block(entries="some", group_by="month"),
+        _block(entries="all", type="article", keys="[nobody]", source="other.bib"),
+        _block(entries="all", type="thesis"),
+        strict=False,
+    )
+    assert result.warnings == [
+        "bibcite: docs/index.md:6: the bibliography block's 'entries' is 'some' "
+        "[list_block_error] — use one of: cited, page, all, nocite",
+        "bibcite: docs/index.md:7: the bibliography block's 'group_by' is 'month' "
+        "[list_block_error] — use one of: year, type",
+        "bibcite: docs/index.md:13: unknown key 'nobody' in the bibliography block's 'keys' "
+        "[key_not_found] — fix the key, or add an entry with this key to the bibliography",
+        "bibcite: docs/index.md:14: the bibliography block's 'source' names 'other.bib', which "
+        "is not one of the bibliography's files [list_block_error] — use one of: guides.bib, "
+        "main.bib",
+        "bibcite: docs/index.md:19: the bibliography block's 'type' names 'thesis', which no "
+        "entry has [list_block_error] — use one of: article, book, misc",
+    ]
+
+
+def test_an_unknown_block_option_is_reported_with_the_known_ones(tmp_path):
+    result = _filtered(tmp_path, _block(colour="red"), strict=False)
+    assert result.warnings == [
+        "bibcite: docs/index.md:5: this bibliography block could not be read, so it is shown as "
+        "text [list_block_error] — indent its options by 4 spaces right under the '///' line, "
+        "as YAML ('name: value'); known options: entries, type, keyword, keys, source, "
+        "group_by, sort, reverse"
+    ]
+
+
+def test_a_changed_bib_rebuilds_the_blocks(tmp_path):
+    """As under `mkdocs serve`: an edited keyword changes the list at the next build."""
+    first = _filtered(tmp_path, _block(entries="all", keyword="trial"))
+    assert _block_ids(first, "index.md") == ["art1", "art2"]
+    (tmp_path / "main.bib").write_text(MAIN.replace("keywords = {trial}}", "}"), "utf-8")
+    messages, error = build_once(first.site.load())
+    assert error is None
+    assert _block_ids(first, "index.md") == ["art1"]
+    new_process()

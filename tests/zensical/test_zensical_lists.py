@@ -78,3 +78,31 @@ def test_nocite_entries_join_the_list_numbered_after_the_cited(tmp_path):
         ("ref-a", "1"), ("ref-c", "3")
     ]
     assert "docs/two.md:3: unknown citation key 'nobody' [key_not_found]" in built["log"]
+
+
+def test_bibliography_blocks_sort_filter_and_group(tmp_path):
+    blocks = (
+        "/// bibliography\n    entries: all\n    sort: author\n    reverse: true\n///\n\n"
+        "/// bibliography\n    entries: all\n    keys: [a, c]\n    group_by: year\n///\n\n"
+        "/// bibliography\n    sort: sideways\n///\n"
+    )
+    built = _build(tmp_path, {"one.md": "# One\n\nFirst [@b].\n\n" + blocks})
+    one = _page(tmp_path, "one")
+
+    def ids(index: int) -> list[str]:
+        prefix = f"list-{index}-ref-"
+        return [
+            li["id"].removeprefix(prefix)
+            for li in one.select("ol.bibcite-list-entries > li")
+            if li["id"].startswith(prefix)
+        ]
+
+    assert ids(1) == ["c", "b", "a"]  # Cole, Bell, Ames
+    assert ids(2) == ["a", "c"]
+    assert [h.get_text() for h in one.select("h3.bibcite-list-heading")] == ["2001", "2003"]
+    assert ids(3) == ["b"]
+    assert one.select_one("a.bibcite-ref")["href"] == "#ref-b"
+    assert (
+        "docs/one.md:18: the bibliography block's 'sort' is 'sideways' [list_block_error] — "
+        "use one of: citation, author, year, title" in built["log"]
+    )

@@ -493,6 +493,10 @@ class CitationExtension(Extension):
         # pandoc.
         md.ESCAPED_CHARS.extend(c for c in "@;" if c not in md.ESCAPED_CHARS)
         register_citations(md, self, narrative=self.narrative)
+        if getattr(self.recorder, "page_may_have_lists", lambda: False)():
+            from bibcite.citations.list_block import ListBlocks  # pymdownx: only when needed
+
+            ListBlocks(self.recorder).extendMarkdown(md)  # type: ignore[arg-type]
         md.preprocessors.register(_ConversionStart(self, md), "bibcite_start", 1000)
         md.treeprocessors.register(
             _ReadingOrderProcessor(self, md), "bibcite_reading_order", TREE_PRIORITY

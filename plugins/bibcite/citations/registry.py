@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bibcite.citations.front_matter import NONE, PageOptions
+from bibcite.citations.lists import ListSpec
 from bibcite.citations.suggest import Suggestions
 from bibcite.citations.syntax import BARE_KEY, CitationGroup
 from bibcite.problems import Problem
@@ -24,6 +25,8 @@ class PageCitations:
     shown: str = ""  # the page's path as authors see it
     options: PageOptions = NONE  # what its front matter asks: `nocite`, `bibcite: {references}`
     list_marker: bool = False  # `<!-- bibcite:references -->` places the page's list
+    lists: list[ListSpec | None] = field(default_factory=list)  # its `/// bibliography` blocks
+    list_problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,33 @@ class CitationRegistry:
     ) -> None:
         page = PageCitations(markdown=markdown, shown=shown or src_uri, options=options)
         self._current = self.pages[src_uri] = page
+
+    def page_may_have_lists(self) -> bool:
+        """Whether the page being parsed mentions a `/// bibliography` block."""
+        page = self._current
+        return page is not None and _LIST_MENTION.search(page.markdown) is not None
+
+    def list_source(self) -> tuple[str, int | None, dict[str, int]]:
+        """Where the next bibliography block of the current page is written: the page, the
+        block's first line and its options' lines."""
+        from bibcite.citations.list_block import headers
+
+        page = self._current
+        if page is None:
+            return "", None, {}
+        found = headers(page.markdown)
+        index = len(page.lists)
+        line, lines = found[index] if index < len(found) else (None, {})
+        return page.shown, line, lines
+
+    def add_list(self, spec: ListSpec | None, problems: list[Problem]) -> int:
+        """Record a block of the current page (None: one that could not be read); its number."""
+        page = self._current
+        if page is None:
+            return 0
+        page.lists.append(spec)
+        page.list_problems.extend(problems)
+        return len(page.lists)
 
     def page_options(self) -> PageOptions | None:
         """The front matter's options of the page being converted; None outside a page."""
@@ -130,6 +160,10 @@ class CitationRegistry:
                 by_page[uri] = dict(sorted(by_page[uri].items(), key=lambda pair: pair[1]))
         return Numbering(by_page, site, spelling, frozenset(unknown))
 
+    def nocited(self, uri: str, spelling: Mapping[str, str]) -> list[str]:
+        """The entries the page's `nocite` names, by the bibliography's spelling."""
+        return self._nocited(uri, spelling, set())
+
     def _nocited(self, uri: str, spelling: Mapping[str, str], unknown: set[str]) -> list[str]:
         options = self.pages[uri].options
         if options.every_entry:
@@ -177,6 +211,9 @@ class CitationRegistry:
             for key, indexes in self.indexes_on(uri).items():
                 first.setdefault(key, {})[uri] = indexes[0]
         return first
+
+
+_LIST_MENTION = re.compile(r"/{3,}[ \t]*bibliography[ \t]*$", re.MULTILINE)
 
 
 def site_order(pages: Collection[str], nav_order: Sequence[str]) -> list[str]:
