@@ -375,3 +375,12 @@ def test_a_changed_bib_rebuilds_the_blocks(tmp_path):
     assert error is None
     assert _block_ids(first, "index.md") == ["art1"]
     new_process()
+
+
+def test_lines_in_messages_count_the_front_matter(tmp_path):
+    page = "---\ntitle: X\n---\n# Home\n\nSee [@nope] and [@solo2001].\n\n" + _block(sort="x")
+    result = build_site(tmp_path, {"index.md": page}, strict=False)
+    assert [message.split(" [")[0] for message in result.warnings] == [
+        "bibcite: docs/index.md:6: unknown citation key 'nope'",
+        "bibcite: docs/index.md:9: the bibliography block's 'sort' is 'x'",
+    ]

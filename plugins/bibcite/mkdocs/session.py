@@ -169,7 +169,12 @@ class Session:
         base_dir = os.path.dirname(config.config_file_path or "")
         shown = os.path.relpath(page.file.abs_src_path or page.file.src_uri, base_dir)
         # The front matter from the file itself, for its lines (page.meta has none).
-        options = front_matter.read(page.file.content_string, shown)
+        source = page.file.content_string
+        options = front_matter.read(source, shown)
+        # Lines in messages are the file's: the lines of the front matter MkDocs took off are
+        # counted back in (when no other plugin has changed the Markdown since).
+        if markdown and source.endswith(markdown):
+            markdown = "\n" * source.count("\n", 0, len(source) - len(markdown)) + markdown
         self.registry.start_page(page.file.src_uri, markdown, shown=shown, options=options)
         self.tables.start_page(page.file.src_uri, markdown, shown=shown)
 
