@@ -384,3 +384,22 @@ def test_lines_in_messages_count_the_front_matter(tmp_path):
         "bibcite: docs/index.md:6: unknown citation key 'nope'",
         "bibcite: docs/index.md:9: the bibliography block's 'sort' is 'x'",
     ]
+
+
+def test_narrative_false_leaves_at_names_in_table_cells(tmp_path):
+    csv = "key,note\nsolo2001,Ask @someone; see [@duo2002]\n"
+    page = (
+        "# Home\n\n/// literature-table | Studies\n    data: data/t.csv\n"
+        "    columns: [note]\n///\n"
+    )
+    from conftest import DATA
+
+    result = build_site(
+        tmp_path,
+        {"index.md": page},
+        bib={"refs.bib": (DATA / "refs.bib").read_text(encoding="utf-8"), "data/t.csv": csv},
+        options={"narrative": False},
+    )
+    assert result.error is None and result.warnings == []
+    cell = _soup(result, "index.md").select("table td")[-1]
+    assert " ".join(cell.get_text().split()) == "Ask @someone; see [2]"
