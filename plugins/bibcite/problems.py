@@ -26,7 +26,7 @@ class Problem:
     """An author-facing problem. `category` is one of a fixed vocabulary, e.g. `key_not_found`,
     `bibfile_error`, `duplicate_key`, `duplicate_field`, `undefined_macro`, `macro_too_long`,
     `missing_field`, `encoding_error`, `control_character`, `style_error`, `duplicate_marker`,
-    `cache_folder`;
+    `cache_folder`, `front_matter`, `list_block_error`;
     from `diagnostics`: `duplicate_doi`, `unprotected_capitals`, `never_cited` (debug)."""
 
     category: str

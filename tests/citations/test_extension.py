@@ -11,7 +11,7 @@ class Recorder:
     def __init__(self):
         self.pages = []
 
-    def record_page(self, groups, *, bibliography):
+    def record_page(self, groups, *, bibliography, **_):
         self.pages.append((groups, bibliography))
 
 

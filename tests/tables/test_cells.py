@@ -355,7 +355,7 @@ def test_a_cells_html_in_a_page_with_attribute_lists(tmp_path):
             return "Reference a."
 
     class Recorder:
-        def record_page(self, groups, *, bibliography):
+        def record_page(self, groups, *, bibliography, **_):
             pass
 
     cell = "*e* `c{d}` [l](https://x.example) [j](javascript:x) ![i](i) <b>b</b> {: onclick=x }"

@@ -407,7 +407,7 @@ def test_the_tables_citations_are_numbered_in_reading_order_with_the_page(tmp_pa
     class Recorder:
         groups = None
 
-        def record_page(self, groups, *, bibliography):
+        def record_page(self, groups, *, bibliography, **_):
             self.groups = groups
 
     class Catalog:

@@ -42,6 +42,7 @@ BAD = [
     {"bibliography": "a.bib", "numbering": "chapter"},
     {"bibliography": "a.bib", "per_page_references": "yes"},
     {"bibliography": "a.bib", "strict": "yes"},
+    {"bibliography": "a.bib", "narrative": "no"},
     {"bibliography": "a.bib", "references_heading": 3},
     {"bibliography": "a.bib", "cite_this": {"key": "x", "about": "systemic sclerosis"}},
     {"bibliography": "a.bib", "cite_this": {"key": "x", "page": 3}},
@@ -76,6 +77,7 @@ def test_good_options_read_as_mkdocs_reads_them(folder):
         "max_authors": 4,
         "truncate_authors": 2,
         "strict": True,
+        "narrative": False,
         "cite_this": {"key": "w", "about": ["a", {"MedicalCondition": "b"}]},
         "search_links": ["scholar", "pubmed"],
         "zotero_api": "http://127.0.0.1:23119/api/",
@@ -95,6 +97,7 @@ def test_good_options_read_as_mkdocs_reads_them(folder):
         "page", 4, True
     )
     assert read_options.search_links == ("scholar", "pubmed")
+    assert read_options.narrative is False
     assert read_options.cite_this == CiteThis(
         key="w", about=(("Thing", "a"), ("MedicalCondition", "b"))
     )

@@ -35,8 +35,10 @@ BRACKETED_RE = r"\[(?P<inner>[^\[\]]*@[^\[\]]*)\](?![(\[])"
 NARRATIVE_RE = (
     rf"(?<![\w@\\/:.=?&#%+~\[\]\x03-])@(?P<key>{KEY})(?:[ ]?\[(?P<locator>[^\[\]@\n]*)\])?"
 )
-# Where a citation may start: `[`, `@` or `-@`; the scanners in `syntax` read the rest.
+# Where a citation may start: `[`, `@` or `-@`; the scanners in `syntax` read the rest. With
+# narrative citations off (`narrative: false`), only `[`.
 _START_RE = r"\[|-?@"
+_BRACKETED_START_RE = r"\["
 # Before `@`, bibcite (not pandoc) leaves handles in URLs (`/@name`, `?a=@b`) and `\\@` as text.
 _NOT_BEFORE = frozenset("@\\/:=?&#%+")
 
@@ -77,8 +79,8 @@ class Tagger(Protocol):
 
 
 class _CitationProcessor(InlineProcessor):
-    def __init__(self, extension: Tagger, md: Markdown) -> None:
-        super().__init__(_START_RE, md)
+    def __init__(self, extension: Tagger, md: Markdown, *, narrative: bool = True) -> None:
+        super().__init__(_START_RE if narrative else _BRACKETED_START_RE, md)
         self.extension = extension
 
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Markdown's API)
@@ -226,11 +228,18 @@ class _ReadingOrderProcessor(Treeprocessor):
                 if isinstance(heading.tag, str) and _HEADING.fullmatch(heading.tag):
                     self._label_toc_entry(heading, groups)
         bibliography = self._take_bibliography_marker()
-        recorded = self.extension.recorder.record_page(groups, bibliography=bibliography)
+        recorder = self.extension.recorder
+        page_options = getattr(recorder, "page_options", lambda: None)()
+        wanted = self._list_wanted(page_options, groups, bibliography)
+        marker = self._take_list_marker(wanted)
+        if marker:
+            recorded = recorder.record_page(groups, bibliography=bibliography, list_marker=True)
+        else:
+            recorded = recorder.record_page(groups, bibliography=bibliography)
         heading = self.extension.references_heading
         # `False`: not this page's own conversion (a docstring mkdocstrings renders inside it):
         # the page's list is the page's, and an empty heading would stay behind.
-        if groups and bibliography is None and heading is not None and recorded is not False:
+        if wanted and not marker and heading is not None and recorded is not False:
             title = etree.SubElement(root, "h2")
             title.text, title.tail = heading, "\n"
             root.append(placeholders.reference_list())
@@ -334,6 +343,34 @@ class _ReadingOrderProcessor(Treeprocessor):
         if labelled:
             heading.set("data-toc-label", label)
 
+    def _list_wanted(self, options, groups: list[CitationGroup], bibliography: str | None) -> bool:
+        """Whether the page gets its own reference list: it cites (or its front matter names
+        `nocite` entries), it is not the References page, and neither the site
+        (`per_page_references`) nor its front matter (`bibcite: {references: false}`) says no;
+        a `<!-- bibcite:references -->` marker asks for it."""
+        if bibliography is not None:
+            return False
+        if not (groups or (options is not None and (options.nocite or options.every_entry))):
+            return False
+        if options is not None and options.references is not None:
+            return options.references
+        return self.extension.per_page or self._has_list_marker()
+
+    def _has_list_marker(self) -> bool:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        return any(isinstance(block, str) and placeholders.is_list_marker(block) for block in stash)
+
+    def _take_list_marker(self, wanted: bool) -> bool:
+        """The first `<!-- bibcite:references -->` becomes the list's place (or nothing, when
+        the page has no list); a second one is left out."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+        found = False
+        for index, block in enumerate(stash):
+            if isinstance(block, str) and placeholders.is_list_marker(block):
+                stash[index] = placeholders.LIST if wanted and not found else ""
+                found = True
+        return found and wanted
+
     def _take_bibliography_marker(self) -> str | None:
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
@@ -344,12 +381,17 @@ class _ReadingOrderProcessor(Treeprocessor):
         return None
 
 
-def register_citations(md: Markdown, tagger: Tagger) -> None:
+def register_citations(md: Markdown, tagger: Tagger, *, narrative: bool = True) -> None:
     """The inline processors that find citations, each handed to `tagger` (also used by the
-    literature table's own Markdown for its cells)."""
-    md.inlinePatterns.register(_CitationProcessor(tagger, md), "bibcite_citation", INLINE_PRIORITY)
+    literature table's own Markdown for its cells). `narrative`: False reads only bracketed
+    citations (`@name` is then a handle or a decorator, left as written)."""
     md.inlinePatterns.register(
-        _CitationProcessor(tagger, md), "bibcite_nested", INLINE_PRIORITY - 0.5
+        _CitationProcessor(tagger, md, narrative=narrative), "bibcite_citation", INLINE_PRIORITY
+    )
+    md.inlinePatterns.register(
+        _CitationProcessor(tagger, md, narrative=narrative),
+        "bibcite_nested",
+        INLINE_PRIORITY - 0.5,
     )
 
 
@@ -400,12 +442,18 @@ class CitationExtension(Extension):
         *,
         references_heading: str | None = "References",
         label: Callable[[str], str] | None = None,
+        narrative: bool = True,
+        per_page: bool | None = None,
     ) -> None:
         """`label`: a key as written -> its narrative label ("Doe et al."; '' if unknown), for
-        the TOC entries of headings with narrative citations."""
+        the TOC entries of headings with narrative citations. `narrative`: False reads only
+        bracketed citations."""
         super().__init__()
         self.recorder = recorder
-        self.references_heading = references_heading
+        self.narrative = narrative
+        self.references_heading = "References" if references_heading is None else references_heading
+        # Each page that cites gets its list (`per_page_references`); default: with a heading.
+        self.per_page = references_heading is not None if per_page is None else per_page
         self.label = label
         self.pending: dict[str, tuple[CitationGroup, str]] = {}
         self.elements: dict[str, etree.Element] = {}  # for citations in alt text, out of the tree
@@ -444,7 +492,11 @@ class CitationExtension(Extension):
         # `\@key` stays literal text; `\;` is a semicolon that separates no citations, as in
         # pandoc.
         md.ESCAPED_CHARS.extend(c for c in "@;" if c not in md.ESCAPED_CHARS)
-        register_citations(md, self)
+        register_citations(md, self, narrative=self.narrative)
+        if getattr(self.recorder, "page_may_have_lists", lambda: False)():
+            from bibcite.citations.list_block import ListBlocks  # pymdownx: only when needed
+
+            ListBlocks(self.recorder).extendMarkdown(md)  # type: ignore[arg-type]
         md.preprocessors.register(_ConversionStart(self, md), "bibcite_start", 1000)
         md.treeprocessors.register(
             _ReadingOrderProcessor(self, md), "bibcite_reading_order", TREE_PRIORITY

@@ -39,6 +39,28 @@ BIBLIOGRAPHY_RE = re.compile(
 _MARKER_RE = re.compile(r"^\s*<!--\s*bibcite:bibliography(\s+all)?\s*-->\s*$")
 
 
+# Where a `/// bibliography` block's list goes: the block's number on the page.
+LIST_BLOCK_RE = re.compile(
+    rf'<div class="bibcite-list-placeholder" data-bibcite="{TOKEN}" data-n="(\d+)"></div>'
+)
+
+
+def list_block(index: int) -> etree.Element:
+    element = etree.Element(
+        "div", {"class": "bibcite-list-placeholder", "data-bibcite": TOKEN, "data-n": str(index)}
+    )
+    element.text = ""
+    return element
+
+
+# The marker that places a page's own reference list where it stands: `<!-- bibcite:references -->`.
+_LIST_MARKER_RE = re.compile(r"^\s*<!--\s*bibcite:references\s*-->\s*$")
+
+
+def is_list_marker(raw_html: str) -> bool:
+    return _LIST_MARKER_RE.match(raw_html) is not None
+
+
 def citation(tag: str) -> etree.Element:
     element = etree.Element(CITATION_TAG, {"data-bibcite": TOKEN, "data-n": tag})
     element.text = ""  # serialised as an open/close pair, never self-closing

@@ -10,6 +10,8 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bibcite.citations.front_matter import NONE, PageOptions
+from bibcite.citations.lists import ListSpec
 from bibcite.citations.suggest import Suggestions
 from bibcite.citations.syntax import BARE_KEY, CitationGroup
 from bibcite.problems import Problem
@@ -21,6 +23,10 @@ class PageCitations:
     bibliography: str | None = None  # 'cited' or 'all' on the page with the bibliography marker
     markdown: str = ""  # the page's source, for line numbers in messages
     shown: str = ""  # the page's path as authors see it
+    options: PageOptions = NONE  # what its front matter asks: `nocite`, `bibcite: {references}`
+    list_marker: bool = False  # `<!-- bibcite:references -->` places the page's list
+    lists: list[ListSpec | None] = field(default_factory=list)  # its `/// bibliography` blocks
+    list_problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -42,15 +48,51 @@ class CitationRegistry:
         self.pages: dict[str, PageCitations] = {}
         self._current: PageCitations | None = None
 
-    def start_page(self, src_uri: str, markdown: str, *, shown: str = "") -> None:
-        page = PageCitations(markdown=markdown, shown=shown or src_uri)
+    def start_page(
+        self, src_uri: str, markdown: str, *, shown: str = "", options: PageOptions = NONE
+    ) -> None:
+        page = PageCitations(markdown=markdown, shown=shown or src_uri, options=options)
         self._current = self.pages[src_uri] = page
 
-    def record_page(self, groups: list[CitationGroup], *, bibliography: str | None) -> bool:
+    def page_may_have_lists(self) -> bool:
+        """Whether the page being parsed mentions a `/// bibliography` block."""
+        page = self._current
+        return page is not None and _LIST_MENTION.search(page.markdown) is not None
+
+    def list_source(self) -> tuple[str, int | None, dict[str, int]]:
+        """Where the next bibliography block of the current page is written: the page, the
+        block's first line and its options' lines."""
+        from bibcite.citations.list_block import headers
+
+        page = self._current
+        if page is None:
+            return "", None, {}
+        found = headers(page.markdown)
+        index = len(page.lists)
+        line, lines = found[index] if index < len(found) else (None, {})
+        return page.shown, line, lines
+
+    def add_list(self, spec: ListSpec | None, problems: list[Problem]) -> int:
+        """Record a block of the current page (None: one that could not be read); its number."""
+        page = self._current
+        if page is None:
+            return 0
+        page.lists.append(spec)
+        page.list_problems.extend(problems)
+        return len(page.lists)
+
+    def page_options(self) -> PageOptions | None:
+        """The front matter's options of the page being converted; None outside a page."""
+        return None if self._current is None else self._current.options
+
+    def record_page(
+        self, groups: list[CitationGroup], *, bibliography: str | None, list_marker: bool = False
+    ) -> bool:
         if self._current is None:  # Markdown rendered outside a page (e.g. another plugin)
             return False
         self._current.groups = groups
         self._current.bibliography = bibliography
+        self._current.list_marker = list_marker
         # One conversion per page: Markdown another plugin renders later with the site's
         # extensions (a template filter, an excerpt) must not replace this page's record.
         self._current = None
@@ -94,7 +136,9 @@ class CitationRegistry:
         site: dict[str, int] = {}
         by_page: dict[str, dict[str, int]] = {}
         unknown: set[str] = set()
-        for uri in self.ordered(nav_order):
+        nocited: dict[str, list[str]] = {}
+        order = self.ordered(nav_order)
+        for uri in order:
             keys = []
             for group in self.pages[uri].groups:
                 for key in group.keys:
@@ -105,7 +149,32 @@ class CitationRegistry:
                         unknown.add(lower)
             _assign(site, keys)
             by_page[uri] = _assign({}, keys) if mode == "page" else {key: site[key] for key in keys}
+            nocited[uri] = self._nocited(uri, spelling, unknown)
+        # `nocite` entries are numbered after every cited one, pages along the nav.
+        for uri in order:
+            _assign(site, nocited[uri])
+            if mode == "page":
+                _assign(by_page[uri], nocited[uri])
+            else:
+                by_page[uri].update((key, site[key]) for key in nocited[uri])
+                by_page[uri] = dict(sorted(by_page[uri].items(), key=lambda pair: pair[1]))
         return Numbering(by_page, site, spelling, frozenset(unknown))
+
+    def nocited(self, uri: str, spelling: Mapping[str, str]) -> list[str]:
+        """The entries the page's `nocite` names, by the bibliography's spelling."""
+        return self._nocited(uri, spelling, set())
+
+    def _nocited(self, uri: str, spelling: Mapping[str, str], unknown: set[str]) -> list[str]:
+        options = self.pages[uri].options
+        if options.every_entry:
+            return list(spelling.values())
+        keys = []
+        for written in options.nocite:
+            if written.lower() in spelling:
+                keys.append(spelling[written.lower()])
+            else:
+                unknown.add(written.lower())
+        return keys
 
     def unknown_keys(self, numbering: Numbering) -> list[Problem]:
         if not numbering.unknown:
@@ -113,6 +182,9 @@ class CitationRegistry:
         suggest = Suggestions(numbering.spelling.values())
         problems = []
         for page in self.pages.values():
+            for written, line in page.options.lines.items():
+                if numbering.key(written) is None:
+                    problems.append(_unknown(written, page.shown, line, suggest(written)))
             seen = set()
             lines: dict[str, int] | None = None  # the page read once, for all its unknown keys
             for group in page.groups:
@@ -139,6 +211,9 @@ class CitationRegistry:
             for key, indexes in self.indexes_on(uri).items():
                 first.setdefault(key, {})[uri] = indexes[0]
         return first
+
+
+_LIST_MENTION = re.compile(r"/{3,}[ \t]*bibliography[ \t]*$", re.MULTILINE)
 
 
 def site_order(pages: Collection[str], nav_order: Sequence[str]) -> list[str]:

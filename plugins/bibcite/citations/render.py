@@ -237,3 +237,31 @@ def card_data(page: PageView) -> str:
         if page.href(key) is not None
     )
     return f'<template class="bibcite-cards">{items}</template>' if items else ""
+
+
+def block_list(
+    groups: Sequence[tuple[str, Sequence[str]]],
+    number: Callable[[str], int],
+    page: PageView,
+    id_of: Callable[[str], str],
+) -> str:
+    """A bibliography block's entries: a heading (escaped) and a numbered list per group, each
+    entry with the id `id_of(key)` (not its `ref-` id: that is the entry's main place)."""
+    parts = []
+    for heading, keys in groups:
+        if heading:
+            parts.append(f'<h3 class="bibcite-list-heading">{escape(heading)}</h3>')
+        items = [
+            f'<li id="{escape(id_of(key))}" value="{number(key)}">'
+            f'<span class="bibcite-entry">{page.reference(key).html}</span>'
+            f"{page.after_entry(key)}</li>"
+            for key in keys
+        ]
+        listed = "\n".join(items)
+        parts.append(f'<ol class="bibcite-references bibcite-list-entries">\n{listed}\n</ol>')
+    return "\n".join(parts)
+
+
+def fill_list_blocks(html: str, listing: Callable[[int], str]) -> str:
+    """Each bibliography block's placeholder replaced by `listing(its number on the page)`."""
+    return placeholders.LIST_BLOCK_RE.sub(lambda match: listing(int(match[1])), html)

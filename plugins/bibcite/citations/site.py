@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bibcite.citations import render
+from bibcite.citations import lists, render
 from bibcite.citations.registry import CitationRegistry, Numbering
 from bibcite.citations.search_links import IDENTIFIERS, links_html
 from bibcite.problems import Problem
@@ -52,11 +52,132 @@ class ResolvedSite:
         )
         self.bibliography_page = registry.bibliography_page(nav_order)
         self._first_citations: dict[str, dict[str, int]] | None = None
+        self._catalog: lists.Catalog | None = None
+        self._all_numbers: dict[str, int] | None = None
+        self._chosen: dict[str, list[list[str]]] = {}  # page -> each block's keys
 
     def problems(self) -> list[Problem]:
-        return self.registry.unknown_keys(self.numbering) + self.registry.extra_markers(
-            self.nav_order
+        front = [
+            problem for page in self.registry.pages.values() for problem in page.options.problems
+        ]
+        return (
+            front
+            + self.registry.unknown_keys(self.numbering)
+            + self.registry.extra_markers(self.nav_order)
+            + self._list_problems()
         )
+
+    def _list_problems(self) -> list[Problem]:
+        problems = []
+        for uri in self.registry.ordered(self.nav_order):
+            page = self.registry.pages[uri]
+            problems += page.list_problems
+            for spec, keys in zip(page.lists, self._chosen_on(uri), strict=True):
+                if spec is None:
+                    continue
+                found = lists.check(spec, self.catalog())
+                problems += found
+                if not keys and not found:
+                    problems.append(
+                        Problem(
+                            lists.CATEGORY,
+                            spec.where,
+                            spec.line,
+                            "this bibliography block lists no entry",
+                            "check its 'entries' and filters",
+                        )
+                    )
+        return problems
+
+    def catalog(self) -> lists.Catalog:
+        """The bibliography as bibliography blocks choose from it."""
+        if self._catalog is None:
+            bibliography = self.formatter.bibliography
+            entries, sources = bibliography.entries, bibliography.sources
+
+            def first_author(key: str) -> str:
+                entry = entries[key]
+                people = entry.persons.get("author") or entry.persons.get("editor") or []
+                return plain_text(" ".join(people[0].last_names)) if people else ""
+
+            def source_of(key: str) -> str:
+                source = sources.get(key)
+                return source.path if source is not None else ""
+
+            self._catalog = lists.Catalog(
+                spelling=entries.spelling,
+                order=list(entries),
+                field=lambda key, name: plain_text(bibliography.field(key, name)),
+                type_of=lambda key: entries[key].type.lower(),
+                first_author=first_author,
+                source_of=source_of,
+            )
+        return self._catalog
+
+    def _numbers_of_all(self) -> dict[str, int]:
+        """Every entry's number: the cited ones', then the others' in bibliography order."""
+        if self._all_numbers is None:
+            numbers = dict(self.numbering.site)
+            for key in self.formatter.bibliography.entries:
+                numbers.setdefault(key, len(numbers) + 1)
+            self._all_numbers = numbers
+        return self._all_numbers
+
+    def _block_number(self, src_uri: str, spec: lists.ListSpec) -> Callable[[str], int]:
+        if spec.entries == "page" and src_uri != self.bibliography_page:
+            return lambda key: self.numbering.by_page[src_uri][key]
+        return self._numbers_of_all().__getitem__
+
+    def _chosen_on(self, src_uri: str) -> list[list[str]]:
+        """The keys each bibliography block of the page lists, in order."""
+        if src_uri not in self._chosen:
+            page = self.registry.pages[src_uri]
+            site = sorted(self.numbering.site, key=self.numbering.site.__getitem__)
+            here = self.numbering.by_page.get(src_uri, {})
+            on_page = sorted(here, key=here.__getitem__)
+            nocite = self.registry.nocited(src_uri, self.numbering.spelling)
+            chosen = []
+            for spec in page.lists:
+                if spec is None:
+                    chosen.append([])
+                    continue
+                number = self._block_number(src_uri, spec)
+                chosen.append(
+                    lists.choose(
+                        spec,
+                        self.catalog(),
+                        cited=site,
+                        on_page=on_page,
+                        nocite=nocite,
+                        number=number,
+                    )
+                )
+            self._chosen[src_uri] = chosen
+        return self._chosen[src_uri]
+
+    def _fill_list_blocks(self, src_uri: str, html: str) -> str:
+        page = self.registry.pages[src_uri]
+        if not page.lists:
+            return html
+        chosen = self._chosen_on(src_uri)
+        view = self._view(src_uri, self._numbers_of_all())
+
+        def listing(index: int) -> str:
+            if not 1 <= index <= len(page.lists):
+                return ""
+            spec = page.lists[index - 1]
+            if spec is None:
+                return ""
+            keys = chosen[index - 1]
+            grouped = lists.groups(keys, spec.group_by, self.catalog())
+            return render.block_list(
+                grouped,
+                self._block_number(src_uri, spec),
+                view,
+                lambda key: f"list-{index}-{render.ref_id(key)}",
+            )
+
+        return render.fill_list_blocks(html, listing)
 
     def fill(self, src_uri: str, html: str) -> str:
         """What the search plugin indexes: the References page's list and narrative citations,
@@ -65,6 +186,7 @@ class ResolvedSite:
         if cited is None:
             return html
         html = render.fill_citations(html, self._view(src_uri), narrative_only=True)
+        html = self._fill_list_blocks(src_uri, html)
         if src_uri == self.bibliography_page:
             return render.fill_bibliography(html, self._bibliography(src_uri, cited.bibliography))
         if cited.bibliography:  # a second marker (reported as a problem) is left empty
@@ -81,9 +203,19 @@ class ResolvedSite:
             return html
         view = self._view(src_uri)
         html = render.fill_citations(html, view)
-        if cited.groups and not self.options.per_page_references:
+        if cited.groups and not self.has_list(src_uri):
             html += render.card_data(view)
         return html
+
+    def has_list(self, src_uri: str) -> bool:
+        """Whether the page shows its own reference list: the site's `per_page_references`, or
+        a `<!-- bibcite:references -->` marker, unless its front matter decides."""
+        page = self.registry.pages[src_uri]
+        if src_uri == self.bibliography_page or not self.numbering.by_page.get(src_uri):
+            return False
+        if page.options.references is not None:
+            return page.options.references
+        return self.options.per_page_references or page.list_marker
 
     def fill_reference_list(self, src_uri: str, html: str) -> str:
         """The page's own reference list, also after the search plugin has indexed the page: a
@@ -94,11 +226,11 @@ class ResolvedSite:
         cited = self.registry.pages.get(src_uri)
         if cited is None or src_uri == self.bibliography_page:
             return html
-        if not (self.options.per_page_references and cited.groups):
+        if not self.has_list(src_uri):
             return html
         here = self.registry.indexes_on(src_uri)
         listing = render.reference_list(
-            self._view(src_uri), lambda key: _backlinks_here(here[key.lower()])
+            self._view(src_uri), lambda key: _backlinks_here(here.get(key.lower(), []))
         )
         return render.fill_reference_list(html, listing)
 
@@ -125,7 +257,7 @@ class ResolvedSite:
 
     def _href(self, src_uri: str, key: str) -> str | None:
         anchor = "#" + render.ref_id(key)
-        if src_uri == self.bibliography_page or self.options.per_page_references:
+        if src_uri == self.bibliography_page or self.has_list(src_uri):
             return anchor
         if self.bibliography_page is None:
             return None
@@ -161,6 +293,8 @@ class ResolvedSite:
 
 
 def _backlinks_here(indexes: list[int]) -> list[render.Backlink]:
+    if not indexes:  # listed by `nocite`, cited nowhere on the page
+        return []
     if len(indexes) == 1:
         return [render.Backlink(f"#{render.cite_id(indexes[0])}", "↩", "Back to the citation")]
     labels = render.backlink_labels(len(indexes))

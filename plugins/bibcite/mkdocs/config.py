@@ -203,6 +203,10 @@ class BibciteConfig(base.Config):
     """'site': one numbering for the whole site, in order of first citation along the nav;
     'page': each page from 1."""
 
+    narrative = c.Type(bool, default=True)
+    """Read narrative citations (`@key` in running text). False: only bracketed ones (`[@key]`),
+    for sites where `@name` is a handle or a decorator."""
+
     references_heading = c.Type(str, default="References")
     """The heading of the reference list appended to each page that cites."""
 

@@ -27,7 +27,7 @@ from bibcite.bibliography.load import (
     unreadable,
 )
 from bibcite.bibliography.remote import RemoteError
-from bibcite.citations import diagnostics
+from bibcite.citations import diagnostics, front_matter
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options, PageInfo, ResolvedSite
@@ -86,9 +86,12 @@ class Session:
         self.formatter = self._formatter(bibliography, options)
         if not self.dirty:  # a `--dirty` rebuild keeps the records of pages it does not render
             self.registry, self.tables = CitationRegistry(), TableRegistry()
-        heading = options.references_heading if options.per_page_references else None
         citations = CitationExtension(
-            self.registry, references_heading=heading, label=self.formatter.label_of
+            self.registry,
+            references_heading=options.references_heading,
+            per_page=options.per_page_references,
+            label=self.formatter.label_of,
+            narrative=options.narrative,
         )
         self.table_blocks = LiteratureTables(self.tables, citations, self.formatter, base_dir)
         _drop_zensical_entry(config)
@@ -170,7 +173,14 @@ class Session:
     def start_page(self, page: Page, markdown: str, config: MkDocsConfig) -> None:
         base_dir = os.path.dirname(config.config_file_path or "")
         shown = os.path.relpath(page.file.abs_src_path or page.file.src_uri, base_dir)
-        self.registry.start_page(page.file.src_uri, markdown, shown=shown)
+        # The front matter from the file itself, for its lines (page.meta has none).
+        source = page.file.content_string
+        options = front_matter.read(source, shown)
+        # Lines in messages are the file's: the lines of the front matter MkDocs took off are
+        # counted back in (when no other plugin has changed the Markdown since).
+        if markdown and source.endswith(markdown):
+            markdown = "\n" * source.count("\n", 0, len(source) - len(markdown)) + markdown
+        self.registry.start_page(page.file.src_uri, markdown, shown=shown, options=options)
         self.tables.start_page(page.file.src_uri, markdown, shown=shown)
 
     # --- phase 2 -----------------------------------------------------------------------------

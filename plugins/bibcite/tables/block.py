@@ -123,7 +123,9 @@ class TableExtension(BlocksExtension):
                     "fix the path in the block's 'data' option (relative to mkdocs.yml)",
                 )
             )
-        built, more = table.build(spec, data, self.catalog)
+        built, more = table.build(
+            spec, data, self.catalog, narrative=self.citations.narrative
+        )
         self.tables.report(problems + more)
         index = self.tables.add(built, path if inside else None)  # watched under serve
         element, more = table.element(built, self.tables.token, index, self.cells, self._cite)

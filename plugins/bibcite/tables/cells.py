@@ -108,7 +108,8 @@ class CellMarkdown:
         patterns.register(_Link(LINK_RE, md, self.refused), "link", 160)
         patterns.register(_Autolink(AUTOLINK_RE, md, self.refused), "autolink", 120)
         md.inlinePatterns = patterns
-        register_citations(md, tagger)
+        # The page's choice of `narrative` (the CSV's expander has none: it reads both).
+        register_citations(md, tagger, narrative=getattr(tagger, "narrative", True))
         # The inline tree processor keeps the registry it was made with: made anew over this one.
         md.treeprocessors.register(InlineProcessor(md), "inline", 20)
         self.md = md

@@ -363,8 +363,11 @@ class Table:
         return any(cell.missing for row in self.rows for cell in row.cells)
 
 
-def build(spec: TableSpec, data: DataFile | None, catalog: Catalog) -> tuple[Table, list[Problem]]:
-    """The rows to show, in the default order; without data, a table with no rows."""
+def build(
+    spec: TableSpec, data: DataFile | None, catalog: Catalog, *, narrative: bool = True
+) -> tuple[Table, list[Problem]]:
+    """The rows to show, in the default order; without data, a table with no rows.
+    `narrative`: whether `@key` in a cell is a citation (the `narrative` option)."""
     if data is None:
         return Table(spec, spec.columns or (), (), spec.data), []
     problems: list[Problem] = []
@@ -386,7 +389,7 @@ def build(spec: TableSpec, data: DataFile | None, catalog: Catalog) -> tuple[Tab
         cells = []
         for column in columns:
             text = row.cells[index[column.name]] if column.name in index else ""
-            text, unknown = _escape_unknown(text, catalog)
+            text, unknown = _escape_unknown(text, catalog, narrative=narrative)
             problems += [
                 _unknown_cell_key(data.shown, row.line, written, catalog, in_text=True)
                 for written in unknown
@@ -445,11 +448,15 @@ def _natural(text: str) -> list[tuple[int, float | str]]:
     ]
 
 
-def _escape_unknown(text: str, catalog: Catalog) -> tuple[str, list[str]]:
+def _escape_unknown(
+    text: str, catalog: Catalog, *, narrative: bool = True
+) -> tuple[str, list[str]]:
     """Leave citations of unknown keys as written (escaped, so they stay text) and name the keys."""
     unknown: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
+        if not narrative and match["inner"] is None:  # `@name` is no citation here
+            return match[0]
         group = _group(match)
         missing = [key for key in (group.keys if group else ()) if catalog.key(key) is None]
         if not missing:

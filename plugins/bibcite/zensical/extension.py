@@ -17,6 +17,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from bibcite.bibliography.load import BibliographyCache
+from bibcite.citations import front_matter
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.problems import log
@@ -121,14 +122,17 @@ class _Page:
         path = os.path.join(site.project.docs_dir, uri)
         with open(path, encoding="utf-8-sig") as stream:
             text = stream.read()
-        self.registry.start_page(uri, text)
+        self.registry.start_page(uri, text, options=front_matter.read(text, uri))
         self.tables.start_page(uri, text)
 
     def extensions(self) -> list[Extension]:
         options = self.site.options
-        heading = options.references_heading if options.per_page_references else None
         citations = CitationExtension(
-            self.registry, references_heading=heading, label=self.site.formatter.label_of
+            self.registry,
+            references_heading=options.references_heading,
+            per_page=options.per_page_references,
+            label=self.site.formatter.label_of,
+            narrative=options.narrative,
         )
         tables = LiteratureTables(
             self.tables, citations, self.site.formatter, self.site.project.root

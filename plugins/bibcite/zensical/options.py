@@ -38,6 +38,7 @@ class Options:
     max_authors: int = 6
     truncate_authors: int = 3
     numbering: str = "site"
+    narrative: bool = True
     references_heading: str = "References"
     per_page_references: bool = True
     cite_this: CiteThis = field(default_factory=CiteThis)
@@ -49,7 +50,7 @@ class Options:
     zotero_api: str = DEFAULT_API
 
 
-_BOOLEANS = ("enabled", "per_page_references", "downloads", "cache", "strict")
+_BOOLEANS = ("enabled", "per_page_references", "downloads", "cache", "strict", "narrative")
 _STRINGS = ("references_heading",)
 _KNOWN = {
     *_BOOLEANS,

@@ -23,6 +23,7 @@ from bibcite.bibliography import disk_cache
 from bibcite.bibliography.disk_cache import DiskCache
 from bibcite.bibliography.load import BibliographyCache, expanded_or_given, unreadable
 from bibcite.bibliography.remote import RemoteError
+from bibcite.citations import front_matter
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options as SiteOptions
@@ -159,7 +160,8 @@ class Site:
 
     def _parse(self, uri: str, text: str) -> None:
         shown = os.path.relpath(os.path.join(self.project.docs_dir, uri), self.project.root)
-        self.registry.start_page(uri, text, shown=shown)
+        options = front_matter.read(text, shown)  # Zensical hands extensions the body only
+        self.registry.start_page(uri, text, shown=shown, options=options)
         self.tables.start_page(uri, text, shown=shown)
         md = markdown.Markdown(
             extensions=[*self.project.extensions, *self.extensions()],
@@ -169,9 +171,12 @@ class Site:
 
     def extensions(self) -> list[markdown.Extension]:
         """The extensions that record a page's citations and tables into this site."""
-        heading = self.options.references_heading if self.options.per_page_references else None
         citations = CitationExtension(
-            self.registry, references_heading=heading, label=self.formatter.label_of
+            self.registry,
+            references_heading=self.options.references_heading,
+            per_page=self.options.per_page_references,
+            label=self.formatter.label_of,
+            narrative=self.options.narrative,
         )
         return [
             citations,
