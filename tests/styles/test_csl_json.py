@@ -12,6 +12,9 @@ import pypandoc
 import pytest
 from bs4 import BeautifulSoup
 from conftest import load_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pybtex.database import Entry, Person
 
 from bibcite.bibliography.load import load
 from bibcite.styles.csl.csl_json import csl_item, csl_items
@@ -223,6 +226,14 @@ def test_text_that_looks_like_markup_is_escaped_for_pandoc(tmp_path):
     )
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ {}\\$~<>&'\"-`^_%#é\u0301")), max_size=30))
+def test_any_text_maps_without_error(written):
+    entry = Entry("article", fields={"title": written, "journal": written, "note": written})
+    entry.persons["author"] = [Person(written or "x")]
+    json.dumps(csl_item("a", entry))
+
+
 def test_unbalanced_braces_keep_the_text(tmp_path):
     entry = entry_of(tmp_path, "title = {T}")
     entry.fields["title"] = "Broken {brace"
@@ -264,6 +275,7 @@ def test_whitespace_collapses_but_tie_stays_no_break(tmp_path):
         ("date = {2010-03-01/2010-03-05}", {"date-parts": [[2010, 3, 1], [2010, 3, 5]]}),
         ("date = {2010/}", {"date-parts": [[2010]]}),
         ("date = {circa 1900}", {"literal": "circa 1900"}),
+        ("date = {2011-13-01}", {"literal": "2011-13-01"}),
         ("date = {2011-04-05}, year = {1999}", {"date-parts": [[2011, 4, 5]]}),
     ],
 )

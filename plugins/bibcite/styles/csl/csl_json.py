@@ -355,7 +355,10 @@ def _iso_parts(value: str) -> list[int] | None:
     match = _ISO_DATE.fullmatch(value.strip())
     if not match:
         return None
-    return [int(part) for part in match.groups() if part is not None]
+    parts = [int(part) for part in match.groups() if part is not None]
+    if len(parts) > 1 and not 1 <= parts[1] <= 12 or len(parts) > 2 and not 1 <= parts[2] <= 31:
+        return None
+    return parts
 
 
 def _iso_date(value: str) -> dict:
