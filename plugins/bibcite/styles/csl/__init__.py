@@ -1,0 +1,1 @@
+"""CSL styles: bibcite entries as CSL-JSON for pandoc's citeproc."""
