@@ -186,3 +186,10 @@ def search_links(value: object) -> tuple[str, ...]:
     if twice:
         raise ValueError(f"The search service '{twice[0]}' is listed twice; list each once.")
     return tuple(value)
+
+
+def locale(value: str) -> str:
+    """A language tag: BCP 47 ('pt-BR', 'de') or POSIX-style ('en_US')."""
+    from bibcite.locales import check
+
+    return check(value)

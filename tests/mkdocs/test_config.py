@@ -38,6 +38,7 @@ CITATION_DEFAULTS = (
     "numbering",
     "references_heading",
     "per_page_references",
+    "locale",
 )
 
 
@@ -53,8 +54,9 @@ def test_defaults_with_a_path_string(folder):
         "max_authors": 6,
         "truncate_authors": 3,
         "numbering": "site",
-        "references_heading": "References",
+        "references_heading": None,  # the site's language's ("References")
         "per_page_references": True,
+        "locale": None,  # the theme's language
     }
 
 

@@ -24,6 +24,21 @@
   var sequence = 0;
   var refocusing = false; // focus moved back to the citation by Escape: do not reopen
 
+  // A word in the site's language: the page's <script id="bibcite-words"> (written on the pages
+  // of a site in another language than English), else the English one given.
+  function word(name, english) {
+    var element = document.getElementById("bibcite-words");
+    if (element) {
+      try {
+        var words = JSON.parse(element.textContent);
+        if (words && typeof words[name] === "string") return words[name];
+      } catch (error) {
+        // malformed: English
+      }
+    }
+    return english;
+  }
+
   function citationOf(node) {
     return node && node.closest ? node.closest("a.bibcite-ref") : null;
   }
@@ -93,7 +108,10 @@
     element.className = "bibcite-card";
     element.id = "bibcite-card-" + ++sequence;
     element.setAttribute("role", "dialog");
-    element.setAttribute("aria-label", "Reference " + link.textContent.trim());
+    element.setAttribute(
+      "aria-label",
+      word("reference_number", "Reference {number}").replace("{number}", link.textContent.trim())
+    );
 
     var body = document.createElement("span");
     body.className = "bibcite-card__body";
@@ -112,7 +130,10 @@
     var more = document.createElement("a");
     more.className = "bibcite-card__more";
     more.href = link.href;
-    more.textContent = "Go to reference " + link.textContent.trim() + " in the list";
+    more.textContent = word("go_to_reference", "Go to reference {number} in the list").replace(
+      "{number}",
+      link.textContent.trim()
+    );
     element.appendChild(more);
     return element;
   }

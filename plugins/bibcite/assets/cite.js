@@ -7,6 +7,21 @@
 (function () {
   "use strict";
 
+  // A word in the site's language: the page's <script id="bibcite-words"> (written on the pages
+  // of a site in another language than English), else the English one given.
+  function word(name, english) {
+    var element = document.getElementById("bibcite-words");
+    if (element) {
+      try {
+        var words = JSON.parse(element.textContent);
+        if (words && typeof words[name] === "string") return words[name];
+      } catch (error) {
+        // malformed: English
+      }
+    }
+    return english;
+  }
+
   function reveal() {
     document.querySelectorAll("button[data-bibcite-copy]").forEach(function (button) {
       button.hidden = false;
@@ -44,8 +59,13 @@
     if (!source) return;
     var text = source.textContent.replace(/\s+/g, " ").trim();
     copy(text).then(
-      function () { say(button, "Citation copied to the clipboard."); },
-      function () { say(button, "Could not copy: select the citation and copy it by hand."); }
+      function () {
+        say(button, word("copied", "Citation copied to the clipboard."));
+      },
+      function () {
+        var english = "Could not copy: select the citation and copy it by hand.";
+        say(button, word("copy_failed", english));
+      }
     );
   });
 

@@ -13,6 +13,21 @@
     sensitivity: "base",
   });
 
+  // A word in the site's language: the page's <script id="bibcite-words"> (written on the pages
+  // of a site in another language than English), else the English one given.
+  function word(name, english) {
+    var element = document.getElementById("bibcite-words");
+    if (element) {
+      try {
+        var words = JSON.parse(element.textContent);
+        if (words && typeof words[name] === "string") return words[name];
+      } catch (error) {
+        // malformed: English
+      }
+    }
+    return english;
+  }
+
   function headings(table) {
     return Array.prototype.slice.call(table.tHead.rows[0].cells);
   }
@@ -88,8 +103,10 @@
     var hint = document.createElement("span");
     hint.className = "bibcite-table-hint";
     hint.setAttribute("aria-hidden", "true");
-    hint.textContent =
-      "Scroll the table sideways to see all " + headings(table).length + " columns.";
+    hint.textContent = word(
+      "table_scroll",
+      "Scroll the table sideways to see all {count} columns."
+    ).replace("{count}", headings(table).length);
     table.caption.appendChild(hint);
     function update() {
       hint.hidden = box.scrollWidth <= box.clientWidth + 1;

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from bibcite.citations import placeholders
 from bibcite.citations.syntax import CitationGroup, CitationItem
+from bibcite.locales import ENGLISH, Words
 from bibcite.styles import escaping
 from bibcite.styles.formatter import Reference
 
@@ -52,6 +53,7 @@ class PageView:
     href: Callable[[str], str | None]  # bibliography key -> link target, None for no link
     # bibliography key -> HTML after its entry in a reference list (search links), or ''
     after_entry: Callable[[str], str] = lambda key: ""
+    words: Words = ENGLISH  # the site's language's, for the links' names
 
 
 def fill_citations(html: str, page: PageView, *, narrative_only: bool = False) -> str:
@@ -152,9 +154,14 @@ def _number_link(written: str, page: PageView) -> str:
     # Named "Reference 2" (a bare "2" says nothing to a screen reader) and described by the
     # reference itself (the title); cards.js keeps that description when it drops the title.
     return (
-        f'<a class="bibcite-ref" href="{escape(href)}" aria-label="Reference {number}" '
+        f'<a class="bibcite-ref" href="{escape(href)}" aria-label="{_named(page.words, number)}" '
         f'title="{title}">{number}</a>'
     )
+
+
+@lru_cache(maxsize=1024)
+def _named(words: Words, number: int) -> str:
+    return escape(words.reference_number.format(number=number))
 
 
 class Backlink(NamedTuple):  # a tuple: one is made per reference per page

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bibcite.citations import lists, render
 from bibcite.citations.registry import CitationRegistry, Numbering
 from bibcite.citations.search_links import IDENTIFIERS, links_html
+from bibcite.locales import ENGLISH, Words
 from bibcite.problems import Problem
 from bibcite.styles.formatter import ReferenceFormatter
 from bibcite.styles.vancouver import plain_text
@@ -28,6 +29,7 @@ class Options:
     numbering: str = "site"
     per_page_references: bool = True
     search_links: tuple[str, ...] = ()  # services linked from references without identifiers
+    words: Words = ENGLISH  # the site's language's
 
 
 class ResolvedSite:
@@ -229,8 +231,9 @@ class ResolvedSite:
         if not self.has_list(src_uri):
             return html
         here = self.registry.indexes_on(src_uri)
+        words = self.options.words
         listing = render.reference_list(
-            self._view(src_uri), lambda key: _backlinks_here(here.get(key.lower(), []))
+            self._view(src_uri), lambda key: _backlinks_here(here.get(key.lower(), []), words)
         )
         return render.fill_reference_list(html, listing)
 
@@ -245,6 +248,7 @@ class ResolvedSite:
             reference=self.formatter.get,
             href=lambda key: self._href(src_uri, key),
             after_entry=self._search_links,
+            words=self.options.words,
         )
 
     def _search_links(self, key: str) -> str:
@@ -253,7 +257,8 @@ class ResolvedSite:
         bibliography = self.formatter.bibliography
         if not services or any(bibliography.field(key, name) for name in IDENTIFIERS):
             return ""
-        return links_html(services, plain_text(bibliography.field(key, "title")))
+        title = plain_text(bibliography.field(key, "title"))
+        return links_html(services, title, self.options.words)
 
     def _href(self, src_uri: str, key: str) -> str | None:
         anchor = "#" + render.ref_id(key)
@@ -275,7 +280,8 @@ class ResolvedSite:
             if info is None or uri == src_uri:
                 continue
             href = self._relative(uri, src_uri) + f"#{render.cite_id(index)}"
-            links.append(render.Backlink(href, info.title, f"Cited in {info.title}"))
+            label = self.options.words.cited_in_page.format(page=info.title)
+            links.append(render.Backlink(href, info.title, label))
         return links
 
     def _bibliography(self, src_uri: str, include: str | None) -> str:
@@ -287,18 +293,20 @@ class ResolvedSite:
         return render.reference_list(
             view,
             lambda key: self._backlinks_site(src_uri, key),
-            lead="Cited in:",
+            lead=self.options.words.cited_in,
             separator=", ",
         )
 
 
-def _backlinks_here(indexes: list[int]) -> list[render.Backlink]:
+def _backlinks_here(indexes: list[int], words: Words) -> list[render.Backlink]:
     if not indexes:  # listed by `nocite`, cited nowhere on the page
         return []
     if len(indexes) == 1:
-        return [render.Backlink(f"#{render.cite_id(indexes[0])}", "↩", "Back to the citation")]
+        return [render.Backlink(f"#{render.cite_id(indexes[0])}", "↩", words.back_to_citation)]
     labels = render.backlink_labels(len(indexes))
     return [
-        render.Backlink(f"#{render.cite_id(index)}", label, f"Back to citation {label}")
+        render.Backlink(
+            f"#{render.cite_id(index)}", label, words.back_to_citation_label.format(label=label)
+        )
         for index, label in zip(indexes, labels, strict=True)
     ]

@@ -109,6 +109,16 @@ class TruncateAuthors(AuthorCount):
         _checked(checks.truncation, config[key_name], config["max_authors"])
 
 
+class Locale(c.Type[str]):
+    """A language tag ('pt-BR', 'de', 'en_US')."""
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def run_validation(self, value: object) -> str:
+        return _checked(checks.locale, super().run_validation(value))
+
+
 class Subjects(c.BaseConfigOption[list]):
     """What a work is about, for schema.org `about`: each item a name ('systemic sclerosis') or a
     one-key mapping of a schema.org type to a name (`MedicalCondition: systemic sclerosis`)."""
@@ -140,8 +150,8 @@ class CiteThisConfig(base.Config):
     page = c.Type(str, default="index.md")
     """The page (path under docs/) that publishes the work and carries its metadata."""
 
-    heading = c.Type(str, default="Cite this report")
-    """The heading of the 'Cite this' block."""
+    heading = c.Optional(c.Type(str))
+    """The heading of the 'Cite this' block; unset: the site's language's ('Cite this report')."""
 
     schema_type = c.Type(str, default="ScholarlyArticle")
     """The schema.org type of the work, e.g. MedicalScholarlyArticle."""
@@ -199,6 +209,12 @@ class BibciteConfig(base.Config):
     truncate_authors = TruncateAuthors(default=3)
     """Vancouver: how many authors are listed before 'et al.' when the list is truncated."""
 
+    locale = c.Optional(Locale())
+    """The site's language, for the words bibcite writes ('References', 'Cited in', the table's
+    'not reported', the scripts' words): a language tag such as 'pt-BR' or 'de'. Unset: the
+    theme's `language` (Material) or `locale` (MkDocs' themes). A language bibcite has no words
+    for is written in English."""
+
     numbering = c.Choice(("site", "page"), default="site")
     """'site': one numbering for the whole site, in order of first citation along the nav;
     'page': each page from 1."""
@@ -207,8 +223,9 @@ class BibciteConfig(base.Config):
     """Read narrative citations (`@key` in running text). False: only bracketed ones (`[@key]`),
     for sites where `@name` is a handle or a decorator."""
 
-    references_heading = c.Type(str, default="References")
-    """The heading of the reference list appended to each page that cites."""
+    references_heading = c.Optional(c.Type(str))
+    """The heading of the reference list appended to each page that cites; unset: the site's
+    language's ('References')."""
 
     per_page_references = c.Type(bool, default=True)
     """Append a reference list to every page that cites."""

@@ -31,6 +31,7 @@ from bibcite.citations import diagnostics, front_matter
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options, PageInfo, ResolvedSite
+from bibcite.locales import ENGLISH, choose, script_json
 from bibcite.mkdocs import assets
 from bibcite.problems import log, report, take_warning_count
 from bibcite.publishing.publisher import Publisher, from_site, work_from, write_files
@@ -71,6 +72,8 @@ class Session:
         self.serving = False
         self.last_good: Bibliography | None = None  # under serve, while a .bib file is broken
         self.strict = False  # the option: any warning fails the build
+        self.words = ENGLISH  # the site's language's
+        self.script_words = ""  # the readers' scripts' words, for each page that has bibcite's
 
     def start(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -81,19 +84,26 @@ class Session:
 
     def configure(self, options: BibciteConfig, config: MkDocsConfig) -> None:
         base_dir = os.path.dirname(config.config_file_path or "")
+        chosen = choose(options.locale, _theme_language(config))
+        if chosen.note:
+            log.info(chosen.note)
+        self.words, self.script_words = chosen.words, script_json(chosen.words)
         self.disk = self._disk(options, config, base_dir)
         bibliography = self._bibliography(options, base_dir)
         self.formatter = self._formatter(bibliography, options)
         if not self.dirty:  # a `--dirty` rebuild keeps the records of pages it does not render
             self.registry, self.tables = CitationRegistry(), TableRegistry()
+        heading = options.references_heading
         citations = CitationExtension(
             self.registry,
-            references_heading=options.references_heading,
+            references_heading=self.words.references if heading is None else heading,
             per_page=options.per_page_references,
             label=self.formatter.label_of,
             narrative=options.narrative,
         )
-        self.table_blocks = LiteratureTables(self.tables, citations, self.formatter, base_dir)
+        self.table_blocks = LiteratureTables(
+            self.tables, citations, self.formatter, base_dir, self.words
+        )
         _drop_zensical_entry(config)
         config.markdown_extensions.append(citations)
         config.markdown_extensions.append(self.table_blocks)
@@ -153,13 +163,15 @@ class Session:
                 "max_authors": options.max_authors,
                 "truncate_authors": options.truncate_authors,
             }
-        key = formatter.signature(bibliography, options.style, style_options)
+        key = formatter.signature(bibliography, options.style, style_options, self.words)
         if self.formatter is not None and self.formatter.signature == key:
             return self.formatter  # a serve rebuild: keep what is formatted in memory
         remembered = self.disk.load_references(key)
         if remembered:
             log.debug("%d formatted references read from the cache on disk", len(remembered))
-        return ReferenceFormatter(bibliography, options.style, style_options, remembered)
+        return ReferenceFormatter(
+            bibliography, options.style, style_options, remembered, words=self.words
+        )
 
     def add_assets(self, files: Files, config: MkDocsConfig) -> None:
         assets.add(files, config)
@@ -193,7 +205,10 @@ class Session:
             for file in files.documentation_pages()
         }
         numbering = Options(
-            options.numbering, options.per_page_references, tuple(options.search_links)
+            options.numbering,
+            options.per_page_references,
+            tuple(options.search_links),
+            self.words,
         )
         self.site = ResolvedSite(
             self.registry,
@@ -215,7 +230,7 @@ class Session:
                 file.page.present_anchor_ids |= self.tables.anchor_ids(file.src_uri)
         self.publisher = from_site(
             self.site,
-            work=work_from(options.cite_this),
+            work=work_from(options.cite_this, self.words),
             downloads=options.downloads,
             site_url=config.site_url or "",
             config_file=config.config_file_path,
@@ -248,10 +263,14 @@ class Session:
         return html
 
     def _fill_rest(self, src_uri: str, html: str) -> str:
-        """What it does not: the bracketed citations and the page's own reference list."""
+        """What it does not: the bracketed citations, the page's own reference list, and the
+        scripts' words (in a language other than English) on a page bibcite wrote into."""
         assert self.site is not None
         html = self.site.fill_citations(src_uri, html)
-        return self.site.fill_reference_list(src_uri, html)
+        html = self.site.fill_reference_list(src_uri, html)
+        if self.script_words and "bibcite-" in html:
+            html += "\n" + self.script_words
+        return html
 
     def finish_page(self, page: Page, output: str) -> str:
         """The finished page with its scholarly metadata in <head>."""
@@ -283,6 +302,12 @@ class Session:
         """The files outside docs/ that a serve rebuild must follow."""
         local = [path for path in options.bibliography if not is_remote(path)]
         return [*local, *self.tables.data_files()]
+
+
+def _theme_language(config: MkDocsConfig) -> str:
+    """The theme's language: Material's `language`, or the `locale` of MkDocs' own themes."""
+    theme = config.theme
+    return str(theme.get("language") or theme.locale)
 
 
 def _drop_zensical_entry(config: MkDocsConfig) -> None:

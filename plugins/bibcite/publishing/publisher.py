@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 from urllib.parse import urljoin
 
 from bibcite.bibliography.load import Bibliography
+from bibcite.locales import ENGLISH, Words
 from bibcite.problems import Problem
 from bibcite.publishing import downloads, metadata
 from bibcite.publishing.record import record
@@ -109,11 +110,14 @@ class Publisher:
         downloads: bool = True,
         config_file: str = "mkdocs.yml",
         config_line: int | None = None,
+        words: Words = ENGLISH,
     ) -> None:
         """`cited`: the keys the site cites, in number order; `include_all`: the bibliography
         page lists the uncited entries too; `pages`: each page's src_uri -> its URL;
-        `relative_url(target, from_url)`: the host's links between site paths."""
+        `relative_url(target, from_url)`: the host's links between site paths; `words`: the
+        site's language's, for the block's button and the download links."""
         self.bibliography = bibliography
+        self.words = words
         self.cited = [key for key in cited if key in bibliography.entries]
         seen = set(self.cited)
         uncited = [key for key in bibliography.entries if key not in seen]
@@ -248,7 +252,8 @@ class Publisher:
             f"{self.reference_html(self.work.key)}</p>\n"
             '<p class="bibcite-cite-this-actions">'
             '<button type="button" class="bibcite-action bibcite-copy" '
-            'data-bibcite-copy="bibcite-cite-this-text" hidden>Copy citation</button>'
+            'data-bibcite-copy="bibcite-cite-this-text" hidden>'
+            f"{escape(self.words.copy_citation)}</button>"
             f'{links} <span class="bibcite-copy-status" role="status"></span></p>\n'
             "</section>"
         )
@@ -259,7 +264,8 @@ class Publisher:
             f' download="{BIBLIOGRAPHY_NAME}.{ext}">{label}</a>'
             for ext, label in (("bib", "BibTeX (.bib)"), ("ris", "RIS (.ris)"))
         )
-        return f'<p class="bibcite-downloads">Download the bibliography: {links}</p>'
+        lead = escape(self.words.download_bibliography)
+        return f'<p class="bibcite-downloads">{lead} {links}</p>'
 
     # --- head metadata ---------------------------------------------------------------------
 
@@ -294,18 +300,20 @@ class CiteThisOptions(Protocol):
 
     key: str | None
     page: str
-    heading: str
+    heading: str | None  # None: the site's language's words
     schema_type: str
     publication_type: str
     about: Sequence[tuple[str, str]]
 
 
-def work_from(cite: CiteThisOptions) -> Work | None:
-    """The site's own work, or None when no `cite_this` key is set."""
+def work_from(cite: CiteThisOptions, words: Words = ENGLISH) -> Work | None:
+    """The site's own work, or None when no `cite_this` key is set; its block's heading is the
+    author's, else the words' ("Cite this report")."""
     if not cite.key:
         return None
     about = tuple(metadata.About(name, kind) for kind, name in cite.about)
-    return Work(cite.key, cite.page, cite.heading, cite.schema_type, cite.publication_type, about)
+    heading = words.cite_this if cite.heading is None else cite.heading
+    return Work(cite.key, cite.page, heading, cite.schema_type, cite.publication_type, about)
 
 
 def from_site(
@@ -331,6 +339,7 @@ def from_site(
         downloads=downloads,
         config_file=os.path.basename(config_file) or "mkdocs.yml",
         config_line=_line_of("cite_this", config_file) if work else None,
+        words=site.options.words,
     )
 
 

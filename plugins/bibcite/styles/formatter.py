@@ -14,6 +14,7 @@ from pybtex.richtext import Text
 from pybtex.style.template import FieldIsMissing
 
 from bibcite.bibliography.load import Bibliography
+from bibcite.locales import ENGLISH, Words
 from bibcite.problems import Problem
 from bibcite.styles.vancouver import family_names, has_others, plain_text
 
@@ -35,12 +36,16 @@ class ReferenceFormatter:
         style: str,
         options: dict[str, object],
         remembered: Mapping[str, tuple[Reference, list[Problem]]] | None = None,
+        *,
+        words: Words = ENGLISH,
     ) -> None:
-        """`remembered`: references formatted by an earlier process with the same signature."""
+        """`remembered`: references formatted by an earlier process with the same signature;
+        `words`: the site's, for the narrative label ("Smith and Jones", "Smith e Jones")."""
         self.bibliography = bibliography
         self.style_class = style_class(style)
         self._style_options = options
-        self.signature = signature(bibliography, style, options)
+        self._words = words
+        self.signature = signature(bibliography, style, options, words)
         remembered = remembered or {}
         self._done: dict[str, Reference] = {key: ref for key, (ref, _) in remembered.items()}
         self._problems: dict[str, list[Problem]] = {
@@ -102,7 +107,7 @@ class ReferenceFormatter:
             self._problems.setdefault(key, []).append(self._style_failed(key, entry, error))
             text = Text(*_what_it_has(entry))
         html, plain = _render(text)
-        return Reference(key=key, html=html, text=plain, label=_label(entry))
+        return Reference(key=key, html=html, text=plain, label=_label(entry, self._words))
 
     def _style_failed(self, key: str, entry, error: Exception) -> Problem:
         style = self.signature[1]
@@ -142,9 +147,12 @@ def style_class(name: str) -> type:
     return find_plugin("pybtex.style.formatting", name)
 
 
-def signature(bibliography: Bibliography, style: str, options: dict[str, object]) -> tuple:
-    """Everything a formatted reference depends on."""
-    return (bibliography.fingerprint, style, tuple(sorted(options.items())))
+def signature(
+    bibliography: Bibliography, style: str, options: dict[str, object], words: Words = ENGLISH
+) -> tuple:
+    """Everything a formatted reference depends on (the words: its narrative label's)."""
+    label = (words.two_authors, words.many_authors)
+    return (bibliography.fingerprint, style, tuple(sorted(options.items())), label)
 
 
 def _render(text: Text) -> tuple[str, str]:
@@ -167,10 +175,5 @@ def _what_it_has(entry) -> list[str]:
     return [*parts[:-1], parts[-1].rstrip()] if parts else [entry.key]
 
 
-def _label(entry) -> str:
-    names = family_names(entry)
-    if not names:
-        return ""
-    if len(names) >= 3 or has_others(entry):
-        return f"{names[0]} et al."
-    return " and ".join(names)
+def _label(entry, words: Words) -> str:
+    return words.authors(family_names(entry), others=has_others(entry))

@@ -28,6 +28,7 @@ from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block, type_any
 
 from bibcite.citations.syntax import CitationGroup, CitationItem
+from bibcite.locales import ENGLISH, Words
 from bibcite.problems import Problem
 from bibcite.tables import table
 from bibcite.tables.cells import CellMarkdown
@@ -68,7 +69,8 @@ class LiteratureTableBlock(Block):
 
 class TableExtension(BlocksExtension):
     """`tables` records each table; `citations` makes its citation placeholders; `catalog` is the
-    bibliography; data paths are relative to `base_dir` (the folder of mkdocs.yml)."""
+    bibliography; data paths are relative to `base_dir` (the folder of mkdocs.yml); `words` are
+    the site's language's."""
 
     def __init__(
         self,
@@ -76,8 +78,10 @@ class TableExtension(BlocksExtension):
         citations: CitationExtension,
         catalog: table.Catalog,
         base_dir: str,
+        words: Words = ENGLISH,
     ) -> None:
         super().__init__()
+        self.words = words
         self.tables = tables
         self.citations = citations
         self.catalog = catalog
@@ -91,7 +95,7 @@ class TableExtension(BlocksExtension):
 
     def render(self, parent: etree.Element, caption: str | None, options: dict) -> etree.Element:
         source = self.tables.source(caption)
-        spec, problems = table.parse_spec(caption, options, source)
+        spec, problems = table.parse_spec(caption, options, source, self.words)
         if spec is None:
             self.tables.report(problems)
             return _error(parent, "This literature table names no data file.")

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from markdown.extensions import Extension
 
+from bibcite.locales import ENGLISH, Words
+
 if TYPE_CHECKING:
     from markdown import Markdown
 
@@ -26,8 +28,10 @@ class LiteratureTables(Extension):
         citations: CitationExtension,
         formatter: ReferenceFormatter,
         base_dir: str,
+        words: Words = ENGLISH,
     ) -> None:
         super().__init__()
+        self.words = words
         self.tables = tables
         self.citations = citations
         self.formatter = formatter
@@ -53,5 +57,7 @@ class LiteratureTables(Extension):
             from bibcite.tables.block import TableExtension
 
             catalog = self.catalog()
-            self._blocks = TableExtension(self.tables, self.citations, catalog, self.base_dir)
+            self._blocks = TableExtension(
+                self.tables, self.citations, catalog, self.base_dir, self.words
+            )
         self._blocks.extendMarkdown(md)

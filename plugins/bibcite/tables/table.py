@@ -21,6 +21,7 @@ from markdown.util import AtomicString
 
 from bibcite.citations.extension import BRACKETED_RE, NARRATIVE_RE
 from bibcite.citations.syntax import CitationGroup, narrative, parse_bracketed
+from bibcite.locales import ENGLISH, Words
 from bibcite.problems import Problem
 from bibcite.tables.cells import CellMarkdown, hide_braces
 
@@ -30,8 +31,9 @@ if TYPE_CHECKING:
 KEY_COLUMN = "key"
 LABEL_COLUMN = "label"  # optional: a row label template, e.g. "This case ({year})"
 DEFAULT_LABEL = "{authors} {year}"
-DEFAULT_MISSING = "not reported"
-DEFAULT_LEGEND = "the source does not state this."
+# In English; a site in another language has its words' (bibcite.locales).
+DEFAULT_MISSING = ENGLISH.not_reported
+DEFAULT_LEGEND = ENGLISH.not_reported_legend
 OPTION_NAMES = ("data", "columns", "order", "first_column", "missing", "legend", "download")
 
 # Where a citation can sit in a cell: the same patterns as in the page's text.
@@ -218,17 +220,22 @@ class TableSpec:
     columns: tuple[Column, ...] | None  # None: every column of the file, labelled by its name
     order: str = "file"
     descending: bool = False
-    first_column: str = "Report"
+    first_column: str = ENGLISH.report
     missing: str = DEFAULT_MISSING
     legend: str = DEFAULT_LEGEND
-    download: str = "Download CSV"
+    download: str = ENGLISH.download_csv
     source: BlockSource = field(default_factory=lambda: BlockSource(""))
+    words: Words = ENGLISH  # the site's language's: the defaults above, "Table", the CSV's
 
 
 def parse_spec(
-    caption: str | None, options: Mapping[str, object], source: BlockSource
+    caption: str | None,
+    options: Mapping[str, object],
+    source: BlockSource,
+    words: Words = ENGLISH,
 ) -> tuple[TableSpec | None, list[Problem]]:
-    """Check the block's caption and options; None when the table cannot be made at all."""
+    """Check the block's caption and options; None when the table cannot be made at all. An
+    option left out is the site's `words`' ("not reported", "Download CSV", ...)."""
     problems: list[Problem] = []
 
     def problem(message: str, fix: str, word: str = "") -> None:
@@ -267,11 +274,12 @@ def parse_spec(
         columns=columns,
         order=order,
         descending=descending,
-        first_column=texts.get("first_column", "Report"),
-        missing=texts.get("missing", DEFAULT_MISSING),
-        legend=texts.get("legend", DEFAULT_LEGEND),
-        download=texts.get("download", "Download CSV"),
+        first_column=texts.get("first_column", words.report),
+        missing=texts.get("missing", words.not_reported),
+        legend=texts.get("legend", words.not_reported_legend),
+        download=texts.get("download", words.download_csv),
         source=source,
+        words=words,
     )
     return spec, problems
 
@@ -563,7 +571,7 @@ def element(
     html_table = etree.SubElement(scroll, "table", {"id": pending, "class": "bibcite-table-table"})
     caption = etree.SubElement(html_table, "caption", {"id": f"{pending}-caption"})
     number = etree.SubElement(caption, "span", {"class": "bibcite-table-label"})
-    number.text = AtomicString("Table ")
+    number.text = AtomicString(f"{spec.words.table} ")
     placeholder = etree.SubElement(number, NUMBER_TAG, {"data-n": f"{token}-{index}"})
     placeholder.text, placeholder.tail = "", AtomicString(".")
     number.tail = " " + spec.caption if spec.caption else ""
@@ -681,7 +689,8 @@ def to_csv(table: Table, catalog: Catalog) -> str:
     def write(values: list[str]) -> None:
         writer.writerow([neutralised(value) for value in values])
 
-    write([table.spec.first_column, *(c.label for c in table.columns), "Reference"])
+    reference_column = table.spec.words.reference_column
+    write([table.spec.first_column, *(c.label for c in table.columns), reference_column])
     cells, spec_missing = CellMarkdown(_Expander(catalog)), table.spec.missing
     for row in table.rows:
         reference = catalog.text(row.key) if row.key else ""

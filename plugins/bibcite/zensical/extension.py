@@ -129,13 +129,13 @@ class _Page:
         options = self.site.options
         citations = CitationExtension(
             self.registry,
-            references_heading=options.references_heading,
+            references_heading=self.site.references_heading,
             per_page=options.per_page_references,
             label=self.site.formatter.label_of,
             narrative=options.narrative,
         )
         tables = LiteratureTables(
-            self.tables, citations, self.site.formatter, self.site.project.root
+            self.tables, citations, self.site.formatter, self.site.project.root, self.site.words
         )
         return [citations, tables]
 

@@ -23,7 +23,7 @@ class OptionsError(Exception):
 class CiteThis:
     key: str | None = None
     page: str = "index.md"
-    heading: str = "Cite this report"
+    heading: str | None = None  # the site's language's
     schema_type: str = "ScholarlyArticle"
     publication_type: str = ""
     about: tuple[tuple[str, str], ...] = ()
@@ -39,7 +39,8 @@ class Options:
     truncate_authors: int = 3
     numbering: str = "site"
     narrative: bool = True
-    references_heading: str = "References"
+    references_heading: str | None = None  # the site's language's
+    locale: str | None = None  # None: the theme's language
     per_page_references: bool = True
     cite_this: CiteThis = field(default_factory=CiteThis)
     downloads: bool = True
@@ -65,6 +66,7 @@ _KNOWN = {
     "cache_dir",
     "search_links",
     "zotero_api",
+    "locale",
 }
 _CITE_THIS = {"key", "page", "heading", "schema_type", "publication_type", "about"}
 
@@ -82,8 +84,10 @@ def read(raw: Mapping[str, object], *, base_dir: str) -> tuple[Options, list[str
         if name in raw:
             values[name] = _typed(name, raw[name], bool)
     for name in _STRINGS:
-        if name in raw:
+        if raw.get(name) is not None:  # null: the default, as MkDocs reads it
             values[name] = _typed(name, raw[name], str)
+    if raw.get("locale") is not None:
+        values["locale"] = _option("locale", _locale, raw["locale"])
     if raw.get("cache_dir") is not None:
         values["cache_dir"] = _typed("cache_dir", raw["cache_dir"], str)
     values["bibliography"] = _bibliography(raw.get("bibliography"), base_dir)
@@ -166,6 +170,10 @@ def _bibliography(value: object, base_dir: str) -> tuple[str, ...]:
 
 def _zotero_api(value: object) -> str:
     return checks.zotero_api(_of_type(value, str))
+
+
+def _locale(value: object) -> str:
+    return checks.locale(_of_type(value, str))
 
 
 def _encoding(value: object) -> str:

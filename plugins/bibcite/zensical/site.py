@@ -28,9 +28,9 @@ from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options as SiteOptions
 from bibcite.citations.site import PageInfo, ResolvedSite
+from bibcite.locales import choose, script_json
 from bibcite.problems import Problem, log
-from bibcite.publishing.metadata import About
-from bibcite.publishing.publisher import Publisher, Work, from_site
+from bibcite.publishing.publisher import Publisher, from_site, work_from
 from bibcite.styles.formatter import ReferenceFormatter
 from bibcite.tables.extension import LiteratureTables
 from bibcite.tables.registry import TableRegistry
@@ -59,6 +59,7 @@ class Project:
     extensions: tuple[object, ...]  # the site's other Markdown extensions, as configured
     extension_configs: Mapping[str, dict]
     site_dir: str = ""
+    language: str = ""  # the theme's
 
 
 def project_of(config: Mapping) -> Project:
@@ -75,7 +76,10 @@ def project_of(config: Mapping) -> Project:
     }
     site_dir = os.path.join(root, str(config.get("site_dir") or "site"))
     nav = tuple(_nav_pages(config.get("nav") or []))
-    return Project(root, docs_dir, nav, extensions, configs, site_dir)
+    theme = config.get("theme")
+    language = theme.get("language") if isinstance(theme, Mapping) else None
+    language = language if isinstance(language, str) else ""
+    return Project(root, docs_dir, nav, extensions, configs, site_dir, language)
 
 
 def _nav_pages(items: Iterable[Mapping]) -> Iterator[tuple[str, str | None]]:
@@ -93,6 +97,8 @@ class Site:
         self.project = project
         self.options = options
         self.problems: list[Problem] = []
+        chosen = choose(options.locale, project.language)
+        self.words, self.words_note = chosen.words, chosen.note
         disk = _disk(options, project)
         self.problems += disk.problems()
         try:
@@ -115,7 +121,9 @@ class Site:
                 "max_authors": options.max_authors,
                 "truncate_authors": options.truncate_authors,
             }
-        self.formatter = ReferenceFormatter(bibliography, options.style, style_options)
+        self.formatter = ReferenceFormatter(
+            bibliography, options.style, style_options, words=self.words
+        )
         self.registry = CitationRegistry()
         self.tables = TableRegistry()
         self.order = _reading_order(project)
@@ -126,7 +134,7 @@ class Site:
             pages[uri] = PageInfo(uri, titles.get(uri) or _title(text, uri))
             self._parse(uri, text)
         site_options = SiteOptions(
-            options.numbering, options.per_page_references, options.search_links
+            options.numbering, options.per_page_references, options.search_links, self.words
         )
         self.site = ResolvedSite(
             self.registry,
@@ -139,7 +147,7 @@ class Site:
         self.problems += self.site.problems()
         self.tables.number(self.order)
         self.problems += self.tables.problems()
-        work = _work(options)
+        work = work_from(options.cite_this, self.words)
         # No downloads: Zensical deletes files an extension writes into the site on its next
         # cached build, and runs nothing once every page is rendered.
         self.publisher: Publisher = from_site(
@@ -157,6 +165,8 @@ class Site:
         self._assets = (
             f"<style>{assets.bundle('.css')}</style>\n<script>{assets.bundle('.js')}</script>"
         )
+        words_json = script_json(self.words)  # the scripts' words, in another language
+        self._assets += f"\n{words_json}" if words_json else ""
 
     def _parse(self, uri: str, text: str) -> None:
         shown = os.path.relpath(os.path.join(self.project.docs_dir, uri), self.project.root)
@@ -173,15 +183,21 @@ class Site:
         """The extensions that record a page's citations and tables into this site."""
         citations = CitationExtension(
             self.registry,
-            references_heading=self.options.references_heading,
+            references_heading=self.references_heading,
             per_page=self.options.per_page_references,
             label=self.formatter.label_of,
             narrative=self.options.narrative,
         )
-        return [
-            citations,
-            LiteratureTables(self.tables, citations, self.formatter, self.project.root),
-        ]
+        tables = LiteratureTables(
+            self.tables, citations, self.formatter, self.project.root, self.words
+        )
+        return [citations, tables]
+
+    @property
+    def references_heading(self) -> str:
+        """The author's heading of each page's reference list, else the words'."""
+        heading = self.options.references_heading
+        return self.words.references if heading is None else heading
 
     def fill(self, uri: str, html: str) -> str:
         """A rendered page with its citations, lists, tables and 'Cite this' written in, and the
@@ -205,6 +221,8 @@ class Site:
     def report(self) -> int:
         """Log this build's problems once; the number of warnings among them."""
         warnings = 0
+        if self.words_note:
+            log.info("%s", self.words_note)
         for problem in self.problems:
             log.log(problem.level, "%s", problem)
             warnings += problem.level >= logging.WARNING
@@ -256,14 +274,6 @@ def _title(text: str, uri: str) -> str:
 def _relative_to_source(target: str, source: str) -> str:
     """`target` (a source path, or a path in the site) as a link from the page `source`."""
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
-
-
-def _work(options: Options) -> Work | None:
-    cite = options.cite_this
-    if not cite.key:
-        return None
-    about = tuple(About(name, kind) for kind, name in cite.about)
-    return Work(cite.key, cite.page, cite.heading, cite.schema_type, cite.publication_type, about)
 
 
 def _config_file(project: Project) -> str:
