@@ -110,8 +110,8 @@ def test_every_core_module_imports_with_mkdocs_blocked(tmp_path):
     assert run["loaded"] == []
     parts = {name.split(".")[1] for name in run["modules"]}
     assert parts == {
-        "assets", "bibliography", "checks", "citations", "problems", "publishing", "styles",
-        "tables",
+        "assets", "bibliography", "checks", "citations", "locales", "problems", "publishing",
+        "styles", "tables",
         "zensical",  # the second host needs no MkDocs either
     }
     assert len(run["modules"]) >= 25
