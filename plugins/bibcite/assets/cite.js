@@ -63,8 +63,11 @@
         say(button, word("copied", "Citation copied to the clipboard."));
       },
       function () {
-        var english = "Could not copy: select the citation and copy it by hand.";
-        say(button, word("copy_failed", english));
+        var message = word(
+          "copy_failed",
+          "Could not copy: select the citation and copy it by hand."
+        );
+        say(button, message);
       }
     );
   });

@@ -124,7 +124,7 @@ def choose(locale: str | None, theme_language: str | None = None) -> Chosen:
 @cache
 def words(language: str) -> Words:
     """The shipped words of a language (a primary subtag in LANGUAGES); KeyError otherwise. A
-    word a file lacks is the English one (tests/test_locales.py holds every file complete)."""
+    word a file lacks is the English one (tests/locales/ hold every file complete)."""
     if language not in LANGUAGES:
         raise KeyError(language)
     found = read(language)

@@ -226,6 +226,9 @@ class TableSpec:
     download: str = ENGLISH.download_csv
     source: BlockSource = field(default_factory=lambda: BlockSource(""))
     words: Words = ENGLISH  # the site's language's: the defaults above, "Table", the CSV's
+    # Also read as "not reported" in the data file: English's, on a site in another language
+    # whose block sets no `missing` (a data file written in English reads the same there).
+    missing_also: tuple[str, ...] = ()
 
 
 def parse_spec(
@@ -280,6 +283,7 @@ def parse_spec(
         download=texts.get("download", words.download_csv),
         source=source,
         words=words,
+        missing_also=() if "missing" in texts else (DEFAULT_MISSING,),
     )
     return spec, problems
 
@@ -388,6 +392,7 @@ def build(
             if column.name not in data.columns:
                 problems.append(_missing_column(spec, data, column.name, available))
     index = {name: position for position, name in enumerate(data.columns)}
+    missing = {word.lower() for word in (spec.missing, *spec.missing_also)}
     rows = []
     for row in data.rows:
         key = catalog.key(row.key) if row.key else None
@@ -402,7 +407,7 @@ def build(
                 _unknown_cell_key(data.shown, row.line, written, catalog, in_text=True)
                 for written in unknown
             ]
-            cells.append(Cell(text, missing=text.strip().lower() == spec.missing.lower()))
+            cells.append(Cell(text, missing=text.strip().lower() in missing))
         rows.append(TableRow(row.line, row.key, key, label, tuple(cells)))
     ordered, problem = _sorted(rows, spec, columns, catalog)
     if problem:
