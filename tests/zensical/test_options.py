@@ -58,6 +58,10 @@ BAD = [
     {"bibliography": "a.bib", "zotero_api": "ftp://api.zotero.org"},
     {"bibliography": "a.bib", "zotero_api": "https://api.zotero.org/?key=secret"},
     {"bibliography": "a.bib", "zotero_api": 8080},
+    {"bibliography": "a.bib", "locale": "pt BR"},
+    {"bibliography": "a.bib", "locale": "português"},
+    {"bibliography": "a.bib", "locale": 3},
+    {"bibliography": "a.bib", "cite_this": {"key": "x", "heading": 3}},
 ]
 
 
@@ -81,6 +85,7 @@ def test_good_options_read_as_mkdocs_reads_them(folder):
         "cite_this": {"key": "w", "about": ["a", {"MedicalCondition": "b"}]},
         "search_links": ["scholar", "pubmed"],
         "zotero_api": "http://127.0.0.1:23119/api/",
+        "locale": "pt-BR",
     }
     assert mkdocs_errors(folder, options) == []
     read_options, unknown = read(options, base_dir=str(folder))
@@ -98,6 +103,7 @@ def test_good_options_read_as_mkdocs_reads_them(folder):
     )
     assert read_options.search_links == ("scholar", "pubmed")
     assert read_options.narrative is False
+    assert (read_options.locale, read_options.references_heading) == ("pt-BR", None)
     assert read_options.cite_this == CiteThis(
         key="w", about=(("Thing", "a"), ("MedicalCondition", "b"))
     )

@@ -24,7 +24,7 @@
   var sequence = 0;
   var refocusing = false; // focus moved back to the citation by Escape: do not reopen
 
-  // A word in the site's language: the page's <script id="bibcite-words"> (written on the pages
+  // A word in the site's language: the page's JSON element #bibcite-words (written on the pages
   // of a site in another language than English), else the English one given.
   function word(name, english) {
     var element = document.getElementById("bibcite-words");

@@ -7,7 +7,7 @@
 (function () {
   "use strict";
 
-  // A word in the site's language: the page's <script id="bibcite-words"> (written on the pages
+  // A word in the site's language: the page's JSON element #bibcite-words (written on the pages
   // of a site in another language than English), else the English one given.
   function word(name, english) {
     var element = document.getElementById("bibcite-words");

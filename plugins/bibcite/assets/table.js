@@ -13,7 +13,7 @@
     sensitivity: "base",
   });
 
-  // A word in the site's language: the page's <script id="bibcite-words"> (written on the pages
+  // A word in the site's language: the page's JSON element #bibcite-words (written on the pages
   // of a site in another language than English), else the English one given.
   function word(name, english) {
     var element = document.getElementById("bibcite-words");
