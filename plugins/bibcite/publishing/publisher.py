@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -235,7 +236,7 @@ class Publisher:
     def _cite_this(self, page_url: str) -> str:
         assert self.work is not None
         heading = escape(self.work.heading)
-        anchor = _SLUG.sub("-", self.work.heading.lower()).strip("-") or "cite-this"
+        anchor = _slug(self.work.heading) or "cite-this"
         links = ""
         if self.downloads:
             name = downloads.download_name(self.work.key)
@@ -341,6 +342,13 @@ def from_site(
         config_line=_line_of("cite_this", config_file) if work else None,
         words=site.options.words,
     )
+
+
+def _slug(heading: str) -> str:
+    """'Cite this report' -> 'cite-this-report'; 'Como citar este relatório' ->
+    'como-citar-este-relatorio' (accents dropped, as the toc extension's slugify drops them)."""
+    plain = unicodedata.normalize("NFKD", heading).encode("ascii", "ignore").decode("ascii")
+    return _SLUG.sub("-", plain.lower()).strip("-")
 
 
 def _line_of(option: str, config_file: str) -> int | None:
