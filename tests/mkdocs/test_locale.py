@@ -197,3 +197,38 @@ def test_a_malformed_locale_is_a_config_error(tmp_path):
             "(bibcite has words for: de, en, es, fr, pt)",
         )
     ]
+
+
+GROUPED = """@article{art1, author = {Alpha, A.}, title = {One}, journal = {J}, year = {2001}}
+@book{book1, author = {Beta, B.}, title = {Two}, publisher = {P}, year = {2002}}
+@misc{undated, author = {Gamma, C.}, title = {Three}}
+"""
+
+
+def _grouped_headings(tmp_path, locale: str | None) -> list[list[str]]:
+    page = (
+        "# Publicações\n\n"
+        "/// bibliography\n    entries: all\n    group_by: type\n///\n\n"
+        "/// bibliography\n    entries: all\n    group_by: year\n///\n"
+    )
+    options = {"bibliography": "g.bib"} | ({"locale": locale} if locale else {})
+    result = build_site(tmp_path, {"index.md": page}, bib={"g.bib": GROUPED}, options=options)
+    assert result.messages == []
+    html = BeautifulSoup(result.html("index.md"), "html.parser")
+    headings = [squash(h3.get_text()) for h3 in html.select("h3.bibcite-list-heading")]
+    return [headings[:3], headings[3:]]
+
+
+def test_bibliography_blocks_group_headings_are_in_the_sites_language(tmp_path):
+    assert _grouped_headings(tmp_path / "pt", "pt") == [
+        ["Artigos de periódicos", "Livros", "Outros"],
+        ["2001", "2002", "Sem data"],
+    ]
+    assert _grouped_headings(tmp_path / "de", "de") == [
+        ["Zeitschriftenartikel", "Bücher", "Sonstiges"],
+        ["2001", "2002", "Ohne Datum"],
+    ]
+    assert _grouped_headings(tmp_path / "en", None) == [
+        ["Journal articles", "Books", "Other"],
+        ["2001", "2002", "No date"],
+    ]

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bibcite.locales import ENGLISH, Words
 from bibcite.problems import Problem
 
 ENTRIES = ("cited", "page", "all", "nocite")
@@ -21,25 +22,26 @@ OPTION_NAMES = ("entries", "type", "keyword", "keys", "source", "group_by", "sor
 DEFAULT_SORT = "citation"
 CATEGORY = "list_block_error"
 
-# Headings for `group_by: type`; other types are shown as BibTeX writes them, capitalised.
-TYPE_HEADINGS = {
-    "article": "Journal articles",
-    "book": "Books",
-    "booklet": "Booklets",
-    "inbook": "Book chapters",
-    "incollection": "Book chapters",
-    "inproceedings": "Conference papers",
-    "conference": "Conference papers",
-    "manual": "Manuals",
-    "mastersthesis": "Theses",
-    "phdthesis": "Theses",
-    "thesis": "Theses",
-    "misc": "Other",
-    "online": "Web pages",
-    "proceedings": "Proceedings",
-    "report": "Reports",
-    "techreport": "Reports",
-    "unpublished": "Unpublished",
+# The word (a `Words` field) heading each entry type's group under `group_by: type`; other types
+# are shown as BibTeX writes them, capitalised.
+TYPE_WORDS = {
+    "article": "group_article",
+    "book": "group_book",
+    "booklet": "group_booklet",
+    "inbook": "group_chapter",
+    "incollection": "group_chapter",
+    "inproceedings": "group_conference_paper",
+    "conference": "group_conference_paper",
+    "manual": "group_manual",
+    "mastersthesis": "group_thesis",
+    "phdthesis": "group_thesis",
+    "thesis": "group_thesis",
+    "misc": "group_other",
+    "online": "group_web_page",
+    "proceedings": "group_proceedings",
+    "report": "group_report",
+    "techreport": "group_report",
+    "unpublished": "group_unpublished",
 }
 
 
@@ -243,16 +245,20 @@ def _year(text: str) -> tuple[int, str]:
     return (int(match[0]), text) if match else (10**6, text)  # undated last
 
 
-def groups(keys: list[str], by: str | None, catalog: Catalog) -> list[tuple[str, list[str]]]:
-    """The keys in groups with their headings, in the order the groups first appear."""
+def groups(
+    keys: list[str], by: str | None, catalog: Catalog, words: Words = ENGLISH
+) -> list[tuple[str, list[str]]]:
+    """The keys in groups with their headings in `words`' language, in the order the groups
+    first appear."""
     if by is None:
         return [("", keys)]
     found: dict[str, list[str]] = {}
     for key in keys:
         if by == "year":
-            heading = catalog.field(key, "year").strip() or "No date"
+            heading = catalog.field(key, "year").strip() or words.no_date
         else:
             kind = catalog.type_of(key)
-            heading = TYPE_HEADINGS.get(kind, kind.capitalize() or "Other")
+            word = TYPE_WORDS.get(kind)
+            heading = getattr(words, word) if word else kind.capitalize() or words.group_other
         found.setdefault(heading, []).append(key)
     return list(found.items())

@@ -171,7 +171,7 @@ class ResolvedSite:
             if spec is None:
                 return ""
             keys = chosen[index - 1]
-            grouped = lists.groups(keys, spec.group_by, self.catalog())
+            grouped = lists.groups(keys, spec.group_by, self.catalog(), self.options.words)
             return render.block_list(
                 grouped,
                 self._block_number(src_uri, spec),

@@ -62,6 +62,20 @@ class Words:
     copy_failed: str
     go_to_reference: str  # {number}
     table_scroll: str  # {count}
+    # Bibliography blocks' group headings: an undated group, and entry types (lists.TYPE_WORDS).
+    no_date: str
+    group_article: str
+    group_book: str
+    group_booklet: str
+    group_chapter: str
+    group_conference_paper: str
+    group_manual: str
+    group_thesis: str
+    group_other: str
+    group_web_page: str
+    group_proceedings: str
+    group_report: str
+    group_unpublished: str
 
     def authors(self, names: list[str], *, others: bool = False) -> str:
         """The narrative label: "Smith", "Smith and Jones", "Smith et al."."""
