@@ -107,17 +107,29 @@ def encoding(name: str) -> str:
 
 
 def style(name: str) -> str:
+    """A pybtex style's name, a shipped CSL style's name, or a path to a .csl file (read when
+    the build starts, relative to the configuration file)."""
     from pybtex.plugin import PluginNotFound
 
+    from bibcite.styles.csl import styles as csl
     from bibcite.styles.formatter import style_class
 
+    if csl.is_csl(name):
+        return name
     try:
         style_class(name)
     except PluginNotFound:
         raise ValueError(
-            f"Unknown pybtex style '{name}'. Installed styles: {', '.join(installed_styles())}."
+            f"Unknown style '{name}'. pybtex styles: {', '.join(installed_styles())}; "
+            f"CSL styles shipped: {', '.join(csl.shipped())}; or a path to a .csl file."
         ) from None
     return name
+
+
+def timeout(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"Expected a number of seconds above 0, got {value!r}.")
+    return float(value)
 
 
 def installed_styles() -> list[str]:

@@ -54,9 +54,11 @@ _TOKEN = re.compile(r"(?<![\\\w-])\w[\w-]*")
 _CAPITALS = re.compile(r"(?:[A-Z]\w*[A-Z]|[a-z0-9]\w*[A-Z])\w*")
 
 
-def recases_titles(style: type) -> bool:
+def recases_titles(style: type | None) -> bool:
     """Whether a pybtex style (its class) changes the case of titles: pybtex's own `unsrt`
     family does (sentence case); a style may say so itself with a `recases_titles` attribute."""
+    if style is None:  # a CSL style: citeproc recases only what the style asks, as it says
+        return False
     declared = getattr(style, "recases_titles", None)
     if declared is not None:
         return bool(declared)

@@ -43,6 +43,17 @@ def cite_id(index: int) -> str:
 
 
 @dataclass(frozen=True)
+class CslView:
+    """What a CSL style decided for a page: each citation's text (by its index on the page), and
+    each entry's label ("1.", "[1]"; '' for author-date) and place in the style's order."""
+
+    cluster: Callable[[int], object | None]  # -> engine.Cluster
+    margin: Callable[[str], str]
+    rank: Callable[[str], int]
+    numeric: bool
+
+
+@dataclass(frozen=True)
 class PageView:
     """What filling one page needs to know."""
 
@@ -54,6 +65,11 @@ class PageView:
     # bibliography key -> HTML after its entry in a reference list (search links), or ''
     after_entry: Callable[[str], str] = lambda key: ""
     words: Words = ENGLISH  # the site's language's, for the links' names
+    csl: CslView | None = None  # None: a pybtex style, numbered by bibcite
+
+
+# A placeholder with the space before it, which a superscript citation takes away.
+_SPACED_CITATION_RE = re.compile(rf"([ \t]?){placeholders.CITATION_RE.pattern}")
 
 
 def fill_citations(html: str, page: PageView, *, narrative_only: bool = False) -> str:
@@ -66,7 +82,21 @@ def fill_citations(html: str, page: PageView, *, narrative_only: bool = False) -
             return match[0]
         return citation(group, index, page)
 
-    html = placeholders.CITATION_RE.sub(replace, html)
+    def replace_spaced(match: re.Match[str]) -> str:
+        index = int(match[2])
+        if not 1 <= index <= len(page.groups):
+            return match[0]
+        group = page.groups[index - 1]
+        if narrative_only and not group.narrative:
+            return match[0]
+        cluster = page.csl.cluster(index) if page.csl else None
+        space = "" if cluster is not None and cluster.attached else match[1]
+        return space + citation(group, index, page)
+
+    if page.csl is None:
+        html = placeholders.CITATION_RE.sub(replace, html)
+    else:
+        html = _SPACED_CITATION_RE.sub(replace_spaced, html)
     if placeholders.ALT_TOKEN in html:  # citations in images' alt text, as plain text
         html = placeholders.ALT_RE.sub(lambda match: _alt_text(match, page), html)
     return html
@@ -84,6 +114,8 @@ _TAG = re.compile(r"<[^>]*>")  # over this module's own HTML, whose attributes a
 
 
 def citation(group: CitationGroup, index: int, page: PageView) -> str:
+    if page.csl is not None:
+        return _csl_citation(group, index, page)
     if group.has_affixes:
         inner = "; ".join(_item(item, page) for item in group.items)
     else:
@@ -98,6 +130,42 @@ def citation(group: CitationGroup, index: int, page: PageView) -> str:
                 body = f"{escape(label)} {body}"
         classes += " bibcite-narrative"
     return f'<span class="{classes}" id="{cite_id(index)}">{body}</span>'
+
+
+_CSL_LINK = re.compile(r'<a data-bibcite-key="([^"]*)">(.*?)</a>', re.S)
+
+
+def _csl_citation(group: CitationGroup, index: int, page: PageView) -> str:
+    """The style's own citation text, its links made bibcite's (to the entry's place, titled by
+    the reference); keys the bibliography lacks after it, as bibcite shows them."""
+    assert page.csl is not None
+    cluster = page.csl.cluster(index)
+    body = ""
+    if cluster is not None:
+        body = _CSL_LINK.sub(lambda match: _csl_link(match, page), cluster.html)
+    unknown = [written for written in group.keys if page.key_of(written) is None]
+    body = " ".join(
+        [body, *(f'<span class="bibcite-unknown">?{escape(written)}</span>' for written in unknown)]
+    ).strip()
+    classes = "bibcite-citation bibcite-csl"
+    if group.narrative:
+        classes += " bibcite-narrative"
+    return f'<span class="{classes}" id="{cite_id(index)}">{body}</span>'
+
+
+def _csl_link(match: re.Match[str], page: PageView) -> str:
+    key, inner = html_module.unescape(match[1]), match[2]
+    if key not in page.numbers and page.key_of(key) is None:
+        return inner
+    reference = page.reference(key)
+    href = page.href(key)
+    title = escape(reference.text)
+    if href is None:
+        return f'<span class="bibcite-ref" title="{title}">{inner}</span>'
+    named = ""
+    if inner.isdigit():  # "Reference 2", not a bare "2", for a screen reader
+        named = f' aria-label="{_named(page.words, int(inner))}"'
+    return f'<a class="bibcite-ref" href="{escape(href)}"{named} title="{title}">{inner}</a>'
 
 
 def _item(item: CitationItem, page: PageView) -> str:
@@ -181,9 +249,38 @@ def reference_list(
     to where it is cited, `separator` between them (", " for links named by page titles)."""
     items = [
         _entry(key, number, page, backlinks(key), lead, separator)
-        for key, number in sorted(page.numbers.items(), key=lambda pair: pair[1])
+        for key, number in _in_order(page)
     ]
-    return '<ol class="bibcite-references">\n' + "\n".join(items) + "\n</ol>"
+    return _opened(page, "bibcite-references") + "\n".join(items) + _closed(page)
+
+
+def _in_order(page: PageView) -> list[tuple[str, int]]:
+    """By number; with a CSL style, in the style's order."""
+    if page.csl is not None:
+        return sorted(page.numbers.items(), key=lambda pair: page.csl.rank(pair[0]))
+    return sorted(page.numbers.items(), key=lambda pair: pair[1])
+
+
+def _opened(page: PageView, classes: str) -> str:
+    """A numbered list; with a CSL style, the style's labels ("[1]") in place of the list's,
+    and an unnumbered list for author-date styles."""
+    if page.csl is None:
+        return f'<ol class="{classes}">\n'
+    tag = "ol" if page.csl.numeric else "ul"
+    return f'<{tag} class="{classes} bibcite-csl">\n'
+
+
+def _closed(page: PageView) -> str:
+    return "\n</ul>" if page.csl is not None and not page.csl.numeric else "\n</ol>"
+
+
+def _item_start(key: str, number: int, page: PageView, id_: str) -> str:
+    if page.csl is None:
+        return f'<li id="{id_}" value="{number}">'
+    margin = page.csl.margin(key)
+    label = f'<span class="bibcite-csl-label">{escape(margin)}</span> ' if margin else ""
+    return f'<li id="{id_}">{label}'
+
 
 
 def _entry(
@@ -205,8 +302,8 @@ def _entry(
         links = f"{escape(lead)} {links}"
     back = f' <span class="bibcite-backlinks">{links}</span>' if backlinks else ""
     return (
-        f'<li id="{ref_id(key)}" value="{number}">'
-        f'<span class="bibcite-entry">{page.reference(key).html}</span>'
+        _item_start(key, number, page, ref_id(key))
+        + f'<span class="bibcite-entry">{page.reference(key).html}</span>'
         f"{page.after_entry(key)}{back}</li>"
     )
 
@@ -259,13 +356,14 @@ def block_list(
         if heading:
             parts.append(f'<h3 class="bibcite-list-heading">{escape(heading)}</h3>')
         items = [
-            f'<li id="{escape(id_of(key))}" value="{number(key)}">'
-            f'<span class="bibcite-entry">{page.reference(key).html}</span>'
+            _item_start(key, number(key), page, escape(id_of(key)))
+            + f'<span class="bibcite-entry">{page.reference(key).html}</span>'
             f"{page.after_entry(key)}</li>"
             for key in keys
         ]
         listed = "\n".join(items)
-        parts.append(f'<ol class="bibcite-references bibcite-list-entries">\n{listed}\n</ol>')
+        opened = _opened(page, "bibcite-references bibcite-list-entries")
+        parts.append(f"{opened}{listed}{_closed(page)}")
     return "\n".join(parts)
 
 

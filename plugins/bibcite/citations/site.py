@@ -14,6 +14,7 @@ from bibcite.citations.registry import CitationRegistry, Numbering
 from bibcite.citations.search_links import IDENTIFIERS, links_html
 from bibcite.locales import ENGLISH, Words
 from bibcite.problems import Problem
+from bibcite.styles.csl.engine import Cited, CslFormatter
 from bibcite.styles.formatter import ReferenceFormatter
 from bibcite.styles.vancouver import plain_text
 
@@ -36,7 +37,7 @@ class ResolvedSite:
     def __init__(
         self,
         registry: CitationRegistry,
-        formatter: ReferenceFormatter,
+        formatter: ReferenceFormatter | CslFormatter,
         pages: Mapping[str, PageInfo],
         nav_order: Sequence[str],
         options: Options,
@@ -125,7 +126,42 @@ class ResolvedSite:
             self._all_numbers = numbers
         return self._all_numbers
 
+    def format_ahead(self) -> None:
+        """Format every reference the site shows before any page is filled; with a CSL style,
+        every citation too, in one pandoc run over the site's clusters in reading order."""
+        if not isinstance(self.formatter, CslFormatter):
+            self.formatter.format_ahead(self.numbering.site)
+            return
+        self.formatter.prepare(self._clusters(), self._listed())
+        self._chosen.clear()  # chosen before: sorted without the style's order
+
+    def _clusters(self) -> list[Cited]:
+        clusters = []
+        for uri in self.registry.ordered(self.nav_order):
+            for index, group in enumerate(self.registry.pages[uri].groups, 1):
+                items = tuple(
+                    (key, item.prefix, item.locator, item.suppress_author)
+                    for item in group.items
+                    if (key := self.numbering.key(item.key)) is not None
+                )
+                if items:
+                    clusters.append(Cited((uri, index), items, group.narrative))
+        return clusters
+
+    def _listed(self) -> list[str]:
+        """Every entry a list of the site shows."""
+        keys = dict.fromkeys(self.numbering.site)
+        for uri in self.registry.ordered(self.nav_order):
+            page = self.registry.pages[uri]
+            if uri == self.bibliography_page and page.bibliography == "all":
+                keys.update(dict.fromkeys(self.formatter.bibliography.entries))
+            for chosen in self._chosen_on(uri):
+                keys.update(dict.fromkeys(chosen))
+        return list(keys)
+
     def _block_number(self, src_uri: str, spec: lists.ListSpec) -> Callable[[str], int]:
+        if isinstance(self.formatter, CslFormatter) and self.formatter.formatted is not None:
+            return self.formatter.rank  # the style's order
         if spec.entries == "page" and src_uri != self.bibliography_page:
             return lambda key: self.numbering.by_page[src_uri][key]
         return self._numbers_of_all().__getitem__
@@ -249,6 +285,18 @@ class ResolvedSite:
             href=lambda key: self._href(src_uri, key),
             after_entry=self._search_links,
             words=self.options.words,
+            csl=self._csl_view(src_uri),
+        )
+
+    def _csl_view(self, src_uri: str) -> render.CslView | None:
+        csl = self.formatter
+        if not isinstance(csl, CslFormatter):
+            return None
+        return render.CslView(
+            cluster=lambda index: csl.cluster((src_uri, index)),
+            margin=csl.margin,
+            rank=csl.rank,
+            numeric=csl.numeric,
         )
 
     def _search_links(self, key: str) -> str:

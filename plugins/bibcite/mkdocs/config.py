@@ -81,13 +81,25 @@ class Encoding(c.Type[str]):
 
 
 class StyleName(c.Type[str]):
-    """A pybtex formatting style installed in the `pybtex.style.formatting` entry-point group."""
+    """A pybtex formatting style installed in the `pybtex.style.formatting` entry-point group, a
+    CSL style bibcite ships, or a path to a .csl file."""
 
     def __init__(self, default: str) -> None:
         super().__init__(str, default=default)
 
     def run_validation(self, value: object) -> str:
         return _checked(checks.style, super().run_validation(value))
+
+
+class Seconds(c.BaseConfigOption[float]):
+    """A time limit in seconds, above 0."""
+
+    def __init__(self, default: float) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> float:
+        return _checked(checks.timeout, value)
 
 
 class AuthorCount(c.Type[int]):
@@ -201,7 +213,12 @@ class BibciteConfig(base.Config):
     """The text encoding of the .bib files (e.g. 'latin-1' for old archives)."""
 
     style = StyleName(default=DEFAULT_STYLE)
-    """The pybtex formatting style: 'vancouver' (NLM/ICMJE), or any installed one ('unsrt', ...)."""
+    """The style: 'vancouver' (NLM/ICMJE, the default) or any installed pybtex style ('unsrt',
+    ...); a CSL style bibcite ships ('apa', 'american-medical-association', ...); or the path of
+    a .csl file, relative to mkdocs.yml. CSL styles need pandoc 3 (the `csl` extra)."""
+
+    csl_timeout = Seconds(default=120.0)
+    """CSL styles: how long pandoc may take to format the site's citations, in seconds."""
 
     max_authors = AuthorCount(default=6)
     """Vancouver: list all authors up to this many; beyond it, `truncate_authors` and 'et al.'."""

@@ -36,6 +36,8 @@ from bibcite.mkdocs import assets
 from bibcite.problems import log, report, take_warning_count
 from bibcite.publishing.publisher import Publisher, from_site, work_from, write_files
 from bibcite.styles import formatter
+from bibcite.styles.csl import styles as csl_styles
+from bibcite.styles.csl.engine import CslError, CslFormatter
 from bibcite.styles.formatter import ReferenceFormatter
 from bibcite.tables.extension import LiteratureTables
 from bibcite.tables.registry import TableRegistry, write_csv
@@ -60,7 +62,7 @@ class Session:
     def __init__(self) -> None:
         self.cache = BibliographyCache()
         self.disk = DiskCache(None)
-        self.formatter: ReferenceFormatter | None = None
+        self.formatter: ReferenceFormatter | CslFormatter | None = None
         self.table_blocks: LiteratureTables | None = None
         self.registry = CitationRegistry()
         self.tables = TableRegistry()  # the literature tables of each page
@@ -90,7 +92,7 @@ class Session:
         self.words, self.script_words = chosen.words, script_json(chosen.words)
         self.disk = self._disk(options, config, base_dir)
         bibliography = self._bibliography(options, base_dir)
-        self.formatter = self._formatter(bibliography, options)
+        self.formatter = self._formatter(bibliography, options, base_dir, _theme_language(config))
         if not self.dirty:  # a `--dirty` rebuild keeps the records of pages it does not render
             self.registry, self.tables = CitationRegistry(), TableRegistry()
         heading = options.references_heading
@@ -156,7 +158,11 @@ class Session:
         self.last_good = None if broken else bibliography
         return bibliography
 
-    def _formatter(self, bibliography: Bibliography, options: BibciteConfig) -> ReferenceFormatter:
+    def _formatter(
+        self, bibliography: Bibliography, options: BibciteConfig, base_dir: str, language: str
+    ) -> ReferenceFormatter | CslFormatter:
+        if csl_styles.is_csl(options.style):
+            return self._csl_formatter(bibliography, options, base_dir, language)
         style_options: dict[str, object] = {}
         if options.style == "vancouver":
             style_options = {
@@ -172,6 +178,32 @@ class Session:
         return ReferenceFormatter(
             bibliography, options.style, style_options, remembered, words=self.words
         )
+
+    def _csl_formatter(
+        self, bibliography: Bibliography, options: BibciteConfig, base_dir: str, language: str
+    ) -> CslFormatter:
+        if options.numbering == "page":
+            raise PluginError(
+                "bibcite: option 'numbering': 'page' is for pybtex styles; a CSL style numbers "
+                "as the style says, across the site; remove numbering, or choose a pybtex style"
+            )
+        try:
+            style = csl_styles.load(options.style, base_dir)
+        except csl_styles.StyleError as error:
+            raise PluginError(f"bibcite: option 'style': {error}") from None
+        lang = options.locale or style.default_locale or language or "en-US"
+        made = CslFormatter(
+            bibliography,
+            style,
+            lang=lang,
+            timeout=options.csl_timeout,
+            disk=self.disk,
+            words=self.words,
+        )
+        kept = self.formatter
+        if isinstance(kept, CslFormatter) and kept.signature == made.signature:
+            return kept  # a serve rebuild: what pandoc made stays in memory
+        return made
 
     def add_assets(self, files: Files, config: MkDocsConfig) -> None:
         assets.add(files, config)
@@ -237,7 +269,10 @@ class Session:
         )
         report(self.publisher.problems())
         # After the publisher, which keeps each entry's .bib/.ris text as the entry is parsed.
-        self.formatter.format_ahead(self.site.numbering.site)
+        try:
+            self.site.format_ahead()
+        except CslError as error:
+            raise PluginError(f"bibcite: option 'style': {error}") from None
 
     # --- phase 3 -----------------------------------------------------------------------------
 

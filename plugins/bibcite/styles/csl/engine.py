@@ -1,0 +1,323 @@
+"""The CSL engine: every citation cluster of the site and every entry a list shows, formatted by
+one pandoc run (citeproc) in reading order, then kept on disk under a key of everything that
+made them, so a warm build starts no pandoc.
+
+pandoc sees each entry under a short id (k1, k2, ...): .bib keys may hold characters its
+citation syntax does not take. Its HTML goes through an allow-list (`sanitize`) before use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bibcite.bibliography.load import Bibliography
+from bibcite.locales import ENGLISH, Words
+from bibcite.problems import Problem, log
+from bibcite.styles.csl import pandoc, sanitize
+from bibcite.styles.csl.csl_json import csl_item
+from bibcite.styles.csl.styles import CslStyle
+from bibcite.styles.formatter import Reference
+from bibcite.styles.vancouver import family_names, has_others
+
+# Bump when what is stored changes shape.
+FORMAT = "2"
+DEFAULT_TIMEOUT = 120.0
+_MANY = 500  # more cited entries than this: say at info level that pandoc runs
+
+_CLUSTER = re.compile(
+    r'^<p>BIBCITE-(\d+)( ?)<span class="citation" data-cites="[^"]*">(.*)</span></p>$', re.M
+)
+_ENTRY = re.compile(
+    r'<div id="ref-(k\d+)" class="csl-entry" role="listitem">\n(.*?)\n</div>\n(?=<div id="ref-|</div>)',
+    re.S,
+)
+_MARGIN = re.compile(
+    r'^<div class="csl-left-margin">(.*?)</div><div class="csl-right-inline">(.*)</div>$', re.S
+)
+# Characters pandoc's Markdown gives a meaning to inside a citation's prefix or locator.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#@;^~$&|!\"'])")
+
+
+class CslError(Exception):
+    """The CSL engine cannot format the site: the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    html: str  # pandoc's citation, its links to entries as `<a href="#ref-kN" role=...>`
+    attached: bool  # pandoc wrote it with no space before (superscripts)
+
+
+@dataclass(frozen=True)
+class Formatted:
+    clusters: dict[tuple[str, int], Cluster]
+    margins: dict[str, str]  # key -> "1. ", "[1] " for numeric styles; '' for author-date
+    rank: dict[str, int]  # key -> its place in the style's bibliography order
+    references: dict[str, Reference]
+
+
+@dataclass(frozen=True, slots=True)
+class Cited:
+    """One cluster to format: where it is, and its items as (key, prefix, locator, suppress)."""
+
+    where: tuple[str, int]  # (page, the citation's index on the page)
+    items: tuple[tuple[str, str, str, bool], ...]
+    narrative: bool
+
+
+class CslFormatter:
+    """A `ReferenceFormatter` for CSL styles: nothing is formatted until `prepare` is given the
+    site's clusters, since a CSL style's citations and lists depend on all of them (numbers,
+    year suffixes, added names)."""
+
+    style_class = None  # no pybtex style (diagnostics ask whether it recases titles)
+
+    def __init__(
+        self,
+        bibliography: Bibliography,
+        style: CslStyle,
+        *,
+        lang: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        disk=None,
+        words: Words = ENGLISH,
+    ) -> None:
+        self.bibliography = bibliography
+        self.style = style
+        self.lang = lang
+        self.timeout = timeout
+        self._disk = disk
+        self._words = words
+        self.signature = (
+            bibliography.fingerprint,
+            "csl",
+            style.digest,
+            lang,
+            timeout,
+            (words.two_authors, words.many_authors),
+        )
+        self.formatted: Formatted | None = None
+        self._key = ""
+        self.formatted_since_export = False  # its own cache: nothing for the references' cache
+        self.runs = 0  # pandoc runs, for the tests and the debug log
+
+    @property
+    def numeric(self) -> bool:
+        return self.style.numeric
+
+    # --- the formatter's interface ----------------------------------------------------------
+
+    def get(self, key: str) -> Reference:
+        if self.formatted is None or key not in self.formatted.references:
+            raise KeyError(f"entry '{key}' was not formatted: prepare() lists every key shown")
+        return self.formatted.references[key]
+
+    def label_of(self, written: str) -> str:
+        key = self.bibliography.entries.spelling.get(written.lower())
+        if key is None:
+            return ""
+        entry = self.bibliography.entries[key]
+        return self._words.authors(family_names(entry), others=has_others(entry))
+
+    def export(self) -> dict:
+        return {}
+
+    def take_problems(self) -> list[Problem]:
+        return []
+
+    def cluster(self, where: tuple[str, int]) -> Cluster | None:
+        return self.formatted.clusters.get(where) if self.formatted else None
+
+    def margin(self, key: str) -> str:
+        return self.formatted.margins.get(key, "") if self.formatted else ""
+
+    def rank(self, key: str) -> int:
+        return self.formatted.rank.get(key, 1 << 30) if self.formatted else 0
+
+    # --- formatting ---------------------------------------------------------------------------
+
+    def prepare(self, clusters: Sequence[Cited], keys: Iterable[str]) -> None:
+        """Format `clusters` (in reading order) and the entries `keys`, which every list of the
+        site shows (the cited ones among them): from the cache when nothing changed."""
+        cited = _cited_keys(clusters)
+        wanted = list(dict.fromkeys([*cited, *keys]))
+        ids = {key: f"k{number}" for number, key in enumerate(wanted, 1)}
+        items = [csl_item(ids[key], self.bibliography.entries[key]) for key in wanted]
+        document = _document(clusters, ids, [key for key in wanted if key not in set(cited)])
+        tool = _find()
+        key = _digest(FORMAT, json.dumps(items, sort_keys=True), self.style.digest, self.lang,
+                      document, tool.identity)
+        if key == self._key and self.formatted is not None:
+            return
+        stored = None
+        if self._disk is not None:
+            stored = self._disk.read("csl", key, _valid_stored)
+        if stored is None:
+            stored = self._run(tool, document, items, len(wanted))
+            if self._disk is not None:
+                self._disk.write("csl", key, [json.dumps(stored, ensure_ascii=False)])
+        else:
+            log.debug("CSL citations and references read from the cache on disk")
+        self.formatted = self._read(stored, clusters, ids)
+        self._key = key
+
+    def _run(self, tool: pandoc.Pandoc, document: str, items: list[dict], count: int) -> dict:
+        try:
+            pandoc.check_version(tool)
+        except pandoc.PandocError as error:
+            raise CslError(str(error)) from None
+        shown = os.path.basename(self.style.path)
+        say = log.info if count > _MANY else log.debug
+        say("formatting %s references with %s (pandoc)", f"{count:,}", shown)
+        with tempfile.TemporaryDirectory(prefix="bibcite-csl-") as folder:
+            path = os.path.join(folder, "references.json")
+            with open(path, "w", encoding="utf-8") as file:
+                json.dump(items, file, ensure_ascii=False)
+            try:
+                output = pandoc.run(
+                    tool,
+                    document,
+                    bibliography=path,
+                    style=self.style.path,
+                    lang=self.lang,
+                    timeout=self.timeout,
+                )
+            except pandoc.PandocError as error:
+                raise CslError(str(error)) from None
+        self.runs += 1
+        return _parse(output)
+
+    def _read(self, stored: dict, clusters: Sequence[Cited], ids: dict[str, str]) -> Formatted:
+        by_id = {value: key for key, value in ids.items()}
+        found = {int(n): (html, attached) for n, html, attached in stored["clusters"]}
+        done = {}
+        for number, cited in enumerate(clusters, 1):
+            if number in found:
+                html, attached = found[number]
+                done[cited.where] = Cluster(_rekeyed(sanitize.clean(html), by_id), attached)
+        margins, rank, references = {}, {}, {}
+        for place, (pandoc_id, margin, body) in enumerate(stored["entries"]):
+            key = by_id.get(pandoc_id)
+            if key is None:
+                continue
+            entry = self.bibliography.entries[key]
+            margins[key], rank[key] = sanitize.text(margin), place
+            body = sanitize.clean(body)
+            references[key] = Reference(
+                key=key,
+                html=body,
+                text=sanitize.text(body),
+                label=self._words.authors(family_names(entry), others=has_others(entry)),
+            )
+        return Formatted(done, margins, rank, references)
+
+
+def _find() -> pandoc.Pandoc:
+    try:
+        return pandoc.find()
+    except pandoc.PandocError as error:
+        raise CslError(str(error)) from None
+
+
+def _digest(*parts: str) -> str:
+    hashed = hashlib.sha256()
+    for part in parts:
+        hashed.update(part.encode())
+        hashed.update(b"\0")
+    return hashed.hexdigest()
+
+
+def _cited_keys(clusters: Sequence[Cited]) -> list[str]:
+    return list(dict.fromkeys(item[0] for cited in clusters for item in cited.items))
+
+
+def _escaped(text: str) -> str:
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
+def _item(pandoc_id: str, prefix: str, locator: str, suppress: bool) -> str:
+    text = f"{'-' if suppress else ''}@{pandoc_id}"
+    if prefix:
+        text = f"{_escaped(prefix)} {text}"
+    if locator:
+        text = f"{text}, {_escaped(locator)}"
+    return text
+
+
+def _cluster_markdown(cited: Cited, ids: dict[str, str]) -> str:
+    items = [(ids[key], prefix, locator, suppress) for key, prefix, locator, suppress in cited.items]
+    if cited.narrative and not items[0][3]:
+        first_id, _, locator, _ = items[0]
+        inside = ([_escaped(locator)] if locator else []) + [_item(*item) for item in items[1:]]
+        return f"@{first_id}" + (f" [{'; '.join(inside)}]" if inside else "")
+    return "[" + "; ".join(_item(*item) for item in items) + "]"
+
+
+def _document(clusters: Sequence[Cited], ids: dict[str, str], uncited: list[str]) -> str:
+    """One paragraph per cluster, `BIBCITE-n` then the citation, and the references' place."""
+    parts = []
+    if uncited:
+        listed = " ".join(f"@{ids[key]}" for key in uncited)
+        parts.append(f"---\nnocite: |\n  {listed}\n---\n")
+    parts += [
+        f"BIBCITE-{number} {_cluster_markdown(cited, ids)}\n"
+        for number, cited in enumerate(clusters, 1)
+        if cited.items
+    ]
+    parts.append("::: {#refs}\n:::\n")
+    return "\n".join(parts)
+
+
+def _parse(output: str) -> dict:
+    clusters = [
+        [int(match[1]), match[3], not match[2]]
+        for match in _CLUSTER.finditer(output)
+    ]
+    entries = []
+    for match in _ENTRY.finditer(output):
+        body = match[2].strip()
+        margin = ""
+        split = _MARGIN.match(body)
+        if split:
+            margin, body = split[1], split[2]
+        entries.append([match[1], margin, body])
+    return {"clusters": clusters, "entries": entries}
+
+
+def _valid_stored(value: object) -> bool:
+    if not isinstance(value, dict) or set(value) != {"clusters", "entries"}:
+        return False
+    clusters, entries = value["clusters"], value["entries"]
+    return (
+        isinstance(clusters, list)
+        and isinstance(entries, list)
+        and all(
+            isinstance(row, list)
+            and len(row) == 3
+            and isinstance(row[0], int)
+            and isinstance(row[1], str)
+            and isinstance(row[2], bool)
+            for row in clusters
+        )
+        and all(
+            isinstance(row, list) and len(row) == 3 and all(isinstance(v, str) for v in row)
+            for row in entries
+        )
+    )
+
+
+_LINK = re.compile(r'<a href="#ref-(k\d+)" role="doc-biblioref">')
+
+
+def _rekeyed(html: str, by_id: dict[str, str]) -> str:
+    """pandoc's ids back to placeholders the page fills: `<a data-bibcite-key="KEY">`."""
+    return _LINK.sub(
+        lambda match: f'<a data-bibcite-key="{sanitize.html.escape(by_id.get(match[1], ""))}">',
+        html,
+    )

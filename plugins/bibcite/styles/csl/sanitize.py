@@ -1,0 +1,84 @@
+"""pandoc's HTML, re-written through an allow-list before it reaches a page: pandoc escapes the
+.bib's text, and the cache on disk that keeps its output may come from elsewhere, so only the
+markup citeproc makes survives (emphasis, small capitals, links to the web), everything else as
+text."""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+
+_TAGS = {"a", "b", "code", "em", "i", "span", "strong", "sub", "sup"}
+_CLASSES = {"smallcaps"}
+_STYLES = {
+    "font-variant:small-caps;",
+    "font-variant: small-caps;",
+    "font-style:normal;",
+    "font-style: normal;",
+    "font-weight:normal;",
+    "font-weight: normal;",
+    "font-variant:normal;",
+    "font-variant: normal;",
+}
+_SCHEMES = ("https://", "http://", "#ref-")
+
+
+class _Rewriter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[str] = []  # '' for a span dropped (no attribute kept): its text stays
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _TAGS:
+            return
+        kept = []
+        for name, value in attrs:
+            value = value or ""
+            if tag == "a" and name == "href" and value.startswith(_SCHEMES):
+                kept.append((name, value))
+            elif tag == "a" and name == "role" and value == "doc-biblioref":
+                kept.append((name, value))
+            elif tag == "span" and name == "class" and value in _CLASSES:
+                kept.append((name, value))
+            elif tag == "span" and name == "style" and value in _STYLES:
+                kept.append((name, value))
+        if tag == "a" and not any(name == "href" for name, _ in kept):
+            tag = "span"  # a link to anywhere else is shown as its text
+            kept = []
+        if tag == "span" and not kept:  # citeproc's `nocase` and bare spans
+            self.open.append("")
+            return
+        self.open.append(tag)
+        self.out.append(
+            f"<{tag}" + "".join(f' {n}="{html.escape(v)}"' for n, v in kept) + ">"
+        )
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _TAGS or not self.open:
+            return
+        closed = self.open.pop()
+        if closed:
+            self.out.append(f"</{closed}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(html.escape(data, quote=False))
+
+
+def clean(fragment: str) -> str:
+    """`fragment` with only allowed tags and attributes, every tag closed."""
+    rewriter = _Rewriter()
+    rewriter.feed(fragment)
+    rewriter.close()
+    rewriter.out.extend(f"</{tag}>" for tag in reversed(rewriter.open) if tag)
+    return "".join(rewriter.out)
+
+
+def text(fragment: str) -> str:
+    """The text a reader sees, for `title` attributes."""
+    parts: list[str] = []
+    parser = HTMLParser(convert_charrefs=True)
+    parser.handle_data = parts.append  # type: ignore[method-assign]
+    parser.feed(fragment)
+    parser.close()
+    return " ".join("".join(parts).split())
