@@ -186,14 +186,10 @@ def search_links(value: object) -> tuple[str, ...]:
     from bibcite.citations.search_links import SERVICES
 
     if not isinstance(value, list):
-        raise ValueError(
-            f"Give a list of search services, e.g. [pubmed, scholar]; got {value!r}."
-        )
+        raise ValueError(f"Give a list of search services, e.g. [pubmed, scholar]; got {value!r}.")
     for name in value:
         if not isinstance(name, str) or name not in SERVICES:
-            raise ValueError(
-                f"Unknown search service {name!r}. Use any of: {', '.join(SERVICES)}."
-            )
+            raise ValueError(f"Unknown search service {name!r}. Use any of: {', '.join(SERVICES)}.")
     twice = sorted({name for name in value if value.count(name) > 1})
     if twice:
         raise ValueError(f"The search service '{twice[0]}' is listed twice; list each once.")

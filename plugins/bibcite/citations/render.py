@@ -282,7 +282,6 @@ def _item_start(key: str, number: int, page: PageView, id_: str) -> str:
     return f'<li id="{id_}">{label}'
 
 
-
 def _entry(
     key: str,
     number: int,

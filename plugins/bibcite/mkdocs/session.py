@@ -36,6 +36,7 @@ from bibcite.mkdocs import assets
 from bibcite.problems import log, report, take_warning_count
 from bibcite.publishing.publisher import Publisher, from_site, work_from, write_files
 from bibcite.styles import formatter
+from bibcite.styles.csl import engine as csl_engine
 from bibcite.styles.csl import styles as csl_styles
 from bibcite.styles.csl.engine import CslError, CslFormatter
 from bibcite.styles.formatter import ReferenceFormatter
@@ -182,24 +183,20 @@ class Session:
     def _csl_formatter(
         self, bibliography: Bibliography, options: BibciteConfig, base_dir: str, language: str
     ) -> CslFormatter:
-        if options.numbering == "page":
-            raise PluginError(
-                "bibcite: option 'numbering': 'page' is for pybtex styles; a CSL style numbers "
-                "as the style says, across the site; remove numbering, or choose a pybtex style"
-            )
         try:
-            style = csl_styles.load(options.style, base_dir)
-        except csl_styles.StyleError as error:
-            raise PluginError(f"bibcite: option 'style': {error}") from None
-        lang = options.locale or style.default_locale or language or "en-US"
-        made = CslFormatter(
-            bibliography,
-            style,
-            lang=lang,
-            timeout=options.csl_timeout,
-            disk=self.disk,
-            words=self.words,
-        )
+            made = csl_engine.for_site(
+                bibliography,
+                options.style,
+                base_dir=base_dir,
+                locale=options.locale,
+                language=language,
+                numbering=options.numbering,
+                timeout=options.csl_timeout,
+                disk=self.disk,
+                words=self.words,
+            )
+        except CslError as error:
+            raise PluginError(f"bibcite: {error}") from None
         kept = self.formatter
         if isinstance(kept, CslFormatter) and kept.signature == made.signature:
             return kept  # a serve rebuild: what pandoc made stays in memory
@@ -272,7 +269,7 @@ class Session:
         try:
             self.site.format_ahead()
         except CslError as error:
-            raise PluginError(f"bibcite: option 'style': {error}") from None
+            raise PluginError(f"bibcite: {error}") from None
 
     # --- phase 3 -----------------------------------------------------------------------------
 

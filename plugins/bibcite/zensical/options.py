@@ -49,6 +49,7 @@ class Options:
     strict: bool = False
     search_links: tuple[str, ...] = ()
     zotero_api: str = DEFAULT_API
+    csl_timeout: float = 120.0
 
 
 _BOOLEANS = ("enabled", "per_page_references", "downloads", "cache", "strict", "narrative")
@@ -66,6 +67,7 @@ _KNOWN = {
     "cache_dir",
     "search_links",
     "zotero_api",
+    "csl_timeout",
     "locale",
 }
 _CITE_THIS = {"key", "page", "heading", "schema_type", "publication_type", "about"}
@@ -104,6 +106,8 @@ def read(raw: Mapping[str, object], *, base_dir: str) -> tuple[Options, list[str
         values["cite_this"] = _option("cite_this", _cite_this, raw["cite_this"])
     if raw.get("search_links") is not None:
         values["search_links"] = _option("search_links", checks.search_links, raw["search_links"])
+    if "csl_timeout" in raw:
+        values["csl_timeout"] = _option("csl_timeout", checks.timeout, raw["csl_timeout"])
     if raw.get("zotero_api") is not None:  # null: the default, as MkDocs reads it
         values["zotero_api"] = _option("zotero_api", _zotero_api, raw["zotero_api"])
     options = Options(**values)  # type: ignore[arg-type]

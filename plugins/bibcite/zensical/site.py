@@ -31,6 +31,9 @@ from bibcite.citations.site import PageInfo, ResolvedSite
 from bibcite.locales import choose, script_json
 from bibcite.problems import Problem, log
 from bibcite.publishing.publisher import Publisher, from_site, work_from
+from bibcite.styles.csl import engine as csl_engine
+from bibcite.styles.csl import styles as csl_styles
+from bibcite.styles.csl.engine import CslError, CslFormatter
 from bibcite.styles.formatter import ReferenceFormatter
 from bibcite.tables.extension import LiteratureTables
 from bibcite.tables.registry import TableRegistry
@@ -115,15 +118,7 @@ class Site:
             raise UnreadableError(f"bibcite: {unreadable(error, project.root)}") from None
         self.problems += cache.notes
         self.problems += bibliography.problems
-        style_options: dict[str, object] = {}
-        if options.style == "vancouver":
-            style_options = {
-                "max_authors": options.max_authors,
-                "truncate_authors": options.truncate_authors,
-            }
-        self.formatter = ReferenceFormatter(
-            bibliography, options.style, style_options, words=self.words
-        )
+        self.formatter = _formatter(bibliography, options, project, disk, self.words)
         self.registry = CitationRegistry()
         self.tables = TableRegistry()
         self.order = _reading_order(project)
@@ -160,7 +155,10 @@ class Site:
         catalog = BibCatalog(self.formatter)
         self._csv = dict(self.tables.downloads(lambda: catalog))
         self.key = _fingerprint(project, options, self.data_files)
-        self.formatter.format_ahead(self.site.numbering.site)
+        try:
+            self.site.format_ahead()
+        except CslError as error:
+            raise UnreadableError(f"bibcite: {error}") from None
         self.problems += self.formatter.take_problems()
         self._assets = (
             f"<style>{assets.bundle('.css')}</style>\n<script>{assets.bundle('.js')}</script>"
@@ -307,3 +305,30 @@ def _fingerprint(project: Project, options: Options, data_files: Iterable[str]) 
             continue
         stats.append((path, stat.st_size, stat.st_mtime_ns))
     return (options, tuple(stats))
+
+
+def _formatter(
+    bibliography, options: Options, project: Project, disk, words
+) -> ReferenceFormatter | CslFormatter:
+    if csl_styles.is_csl(options.style):
+        try:
+            return csl_engine.for_site(
+                bibliography,
+                options.style,
+                base_dir=project.root,
+                locale=options.locale,
+                language=project.language or "",
+                numbering=options.numbering,
+                timeout=options.csl_timeout,
+                disk=disk,
+                words=words,
+            )
+        except CslError as error:
+            raise UnreadableError(f"bibcite: {error}") from None
+    style_options: dict[str, object] = {}
+    if options.style == "vancouver":
+        style_options = {
+            "max_authors": options.max_authors,
+            "truncate_authors": options.truncate_authors,
+        }
+    return ReferenceFormatter(bibliography, options.style, style_options, words=words)

@@ -34,7 +34,8 @@ _CLUSTER = re.compile(
     r'^<p>BIBCITE-(\d+)( ?)<span class="citation" data-cites="[^"]*">(.*)</span></p>$', re.M
 )
 _ENTRY = re.compile(
-    r'<div id="ref-(k\d+)" class="csl-entry" role="listitem">\n(.*?)\n</div>\n(?=<div id="ref-|</div>)',
+    r'<div id="ref-(k\d+)" class="csl-entry" role="listitem">\n(.*?)\n</div>\n'
+    r'(?=<div id="ref-|</div>)',
     re.S,
 )
 _MARGIN = re.compile(
@@ -151,8 +152,14 @@ class CslFormatter:
         items = [csl_item(ids[key], self.bibliography.entries[key]) for key in wanted]
         document = _document(clusters, ids, [key for key in wanted if key not in set(cited)])
         tool = _find()
-        key = _digest(FORMAT, json.dumps(items, sort_keys=True), self.style.digest, self.lang,
-                      document, tool.identity)
+        key = _digest(
+            FORMAT,
+            json.dumps(items, sort_keys=True),
+            self.style.digest,
+            self.lang,
+            document,
+            tool.identity,
+        )
         if key == self._key and self.formatted is not None:
             return
         stored = None
@@ -251,7 +258,7 @@ def _item(pandoc_id: str, prefix: str, locator: str, suppress: bool) -> str:
 
 
 def _cluster_markdown(cited: Cited, ids: dict[str, str]) -> str:
-    items = [(ids[key], prefix, locator, suppress) for key, prefix, locator, suppress in cited.items]
+    items = [(ids[key], *rest) for key, *rest in cited.items]
     if cited.narrative and not items[0][3]:
         first_id, _, locator, _ = items[0]
         inside = ([_escaped(locator)] if locator else []) + [_item(*item) for item in items[1:]]
@@ -275,10 +282,7 @@ def _document(clusters: Sequence[Cited], ids: dict[str, str], uncited: list[str]
 
 
 def _parse(output: str) -> dict:
-    clusters = [
-        [int(match[1]), match[3], not match[2]]
-        for match in _CLUSTER.finditer(output)
-    ]
+    clusters = [[int(match[1]), match[3], not match[2]] for match in _CLUSTER.finditer(output)]
     entries = []
     for match in _ENTRY.finditer(output):
         body = match[2].strip()
@@ -321,3 +325,32 @@ def _rekeyed(html: str, by_id: dict[str, str]) -> str:
         lambda match: f'<a data-bibcite-key="{sanitize.html.escape(by_id.get(match[1], ""))}">',
         html,
     )
+
+
+def for_site(
+    bibliography: Bibliography,
+    style_name: str,
+    *,
+    base_dir: str,
+    locale: str | None,
+    language: str,
+    numbering: str,
+    timeout: float,
+    disk=None,
+    words: Words = ENGLISH,
+) -> CslFormatter:
+    """The CSL formatter a host's options ask for. The locale: the `locale` option, else the
+    style's default-locale, else the theme's language, else en-US."""
+    from bibcite.styles.csl import styles
+
+    if numbering == "page":
+        raise CslError(
+            "option 'numbering': 'page' is for pybtex styles; a CSL style numbers as the style "
+            "says, across the site; remove numbering, or choose a pybtex style"
+        )
+    try:
+        style = styles.load(style_name, base_dir)
+    except styles.StyleError as error:
+        raise CslError(f"option 'style': {error}") from None
+    lang = locale or style.default_locale or language or "en-US"
+    return CslFormatter(bibliography, style, lang=lang, timeout=timeout, disk=disk, words=words)

@@ -21,7 +21,7 @@ class PandocError(Exception):
 @dataclass(frozen=True)
 class Pandoc:
     path: str
-    identity: str  # the binary's path, size and time: part of the cache key, read without running it
+    identity: str  # its path, size and time: for the cache key, known without running it
 
 
 def find() -> Pandoc:

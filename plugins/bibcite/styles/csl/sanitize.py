@@ -23,6 +23,16 @@ _STYLES = {
 _SCHEMES = ("https://", "http://", "#ref-")
 
 
+def _allowed(tag: str, name: str, value: str) -> bool:
+    if tag == "a":
+        return (name == "href" and value.startswith(_SCHEMES)) or (
+            name == "role" and value == "doc-biblioref"
+        )
+    if tag == "span":
+        return (name == "class" and value in _CLASSES) or (name == "style" and value in _STYLES)
+    return False
+
+
 class _Rewriter(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -32,17 +42,7 @@ class _Rewriter(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _TAGS:
             return
-        kept = []
-        for name, value in attrs:
-            value = value or ""
-            if tag == "a" and name == "href" and value.startswith(_SCHEMES):
-                kept.append((name, value))
-            elif tag == "a" and name == "role" and value == "doc-biblioref":
-                kept.append((name, value))
-            elif tag == "span" and name == "class" and value in _CLASSES:
-                kept.append((name, value))
-            elif tag == "span" and name == "style" and value in _STYLES:
-                kept.append((name, value))
+        kept = [(name, value or "") for name, value in attrs if _allowed(tag, name, value or "")]
         if tag == "a" and not any(name == "href" for name, _ in kept):
             tag = "span"  # a link to anywhere else is shown as its text
             kept = []
@@ -50,9 +50,7 @@ class _Rewriter(HTMLParser):
             self.open.append("")
             return
         self.open.append(tag)
-        self.out.append(
-            f"<{tag}" + "".join(f' {n}="{html.escape(v)}"' for n, v in kept) + ">"
-        )
+        self.out.append(f"<{tag}" + "".join(f' {n}="{html.escape(v)}"' for n, v in kept) + ">")
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in _TAGS or not self.open:

@@ -100,7 +100,7 @@ def _dependent(name: str, path: str, parent_url: str, locale: str) -> CslStyle:
         chosen = load(parent, "")
         locale = locale or chosen.default_locale
         return CslStyle(name, chosen.path, chosen.digest, chosen.numeric, locale)
-    where = parent_url or "its <link rel=\"independent-parent\">, which it lacks"
+    where = parent_url or 'its <link rel="independent-parent">, which it lacks'
     raise StyleError(
         f"{path}: style '{name}' is a dependent CSL style: it only points at its parent, "
         f"{where}; download the parent style ({parent}.csl) and set style to its path"
