@@ -90,7 +90,8 @@ def fill_citations(html: str, page: PageView, *, narrative_only: bool = False) -
         if narrative_only and not group.narrative:
             return match[0]
         cluster = page.csl.cluster(index) if page.csl else None
-        space = "" if cluster is not None and cluster.attached else match[1]
+        attached = cluster is not None and cluster.attached and not _names_authors(group, page)
+        space = "" if attached else match[1]
         return space + citation(group, index, page)
 
     if page.csl is None:
@@ -148,9 +149,21 @@ def _csl_citation(group: CitationGroup, index: int, page: PageView) -> str:
         [body, *(f'<span class="bibcite-unknown">?{escape(written)}</span>' for written in unknown)]
     ).strip()
     classes = "bibcite-citation bibcite-csl"
+    if _names_authors(group, page):  # numeric styles name no one: "Smith et al.¹", as Vancouver
+        key = page.key_of(group.items[0].key)
+        label = page.reference(key).label if key else ""
+        if label:
+            attached = cluster is not None and cluster.attached
+            body = f"{escape(label)}{'' if attached else ' '}{body}"
     if group.narrative:
         classes += " bibcite-narrative"
     return f'<span class="{classes}" id="{cite_id(index)}">{body}</span>'
+
+
+def _names_authors(group: CitationGroup, page: PageView) -> bool:
+    """Whether bibcite writes the authors of a narrative citation: citeproc does for author-date
+    styles, and writes only the number for numeric ones."""
+    return page.csl is not None and page.csl.numeric and group.author_in_text
 
 
 def _csl_link(match: re.Match[str], page: PageView) -> str:
@@ -163,7 +176,7 @@ def _csl_link(match: re.Match[str], page: PageView) -> str:
     if href is None:
         return f'<span class="bibcite-ref" title="{title}">{inner}</span>'
     named = ""
-    if inner.isdigit():  # "Reference 2", not a bare "2", for a screen reader
+    if page.csl is not None and page.csl.numeric and inner.isdigit():  # "Reference 2", not "2"
         named = f' aria-label="{_named(page.words, int(inner))}"'
     return f'<a class="bibcite-ref" href="{escape(href)}"{named} title="{title}">{inner}</a>'
 

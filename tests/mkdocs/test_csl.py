@@ -1,0 +1,410 @@
+"""CSL styles on whole MkDocs sites: author-date (APA) and numeric (AMA) citations and lists,
+numbered across pages; the errors an author meets (an unknown, dependent or broken style, no
+pandoc, a pandoc too old); and the cache that spares a warm build its pandoc run."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import build_once, build_site, make_site, new_process
+
+from bibcite.styles.csl import pandoc
+
+PAGES = {
+    "index.md": (
+        "# One\n\n"
+        "Bracketed [@solo2001], grouped [@duo2002; @trio2003], narrative @many2004 says so, "
+        "its year alone [-@solo2001], and a locator [see @duo2002, p. 33].\n"
+    ),
+    "two.md": "# Two\n\nAgain [@solo2001], and a new one [@doe:2005.a].\n",
+    "refs.md": "# References\n\n<!-- bibcite:bibliography -->\n",
+}
+NAV = ["index.md", "two.md", "refs.md"]
+
+
+def _citations(html: str) -> list[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return [span.get_text() for span in soup.select("span.bibcite-citation")]
+
+
+def _entries(html: str, page_list: str = ".bibcite-references") -> list[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return [
+        " ".join(item.select_one(".bibcite-entry").get_text().split())
+        for item in soup.select(f"{page_list} > li")
+    ]
+
+
+def _labels(html: str) -> list[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return [label.get_text() for label in soup.select(".bibcite-csl-label")]
+
+
+@pytest.fixture(scope="module")
+def apa(tmp_path_factory):
+    return build_site(
+        tmp_path_factory.mktemp("apa"),
+        PAGES,
+        nav=NAV,
+        options={"style": "apa", "per_page_references": False},
+    )
+
+
+@pytest.fixture(scope="module")
+def ama(tmp_path_factory):
+    return build_site(
+        tmp_path_factory.mktemp("ama"),
+        PAGES,
+        nav=NAV,
+        options={"style": "american-medical-association"},
+    )
+
+
+def test_an_apa_site_builds_strict_with_author_date_citations(apa):
+    assert (apa.messages, apa.error) == ([], None)
+    assert _citations(apa.html("index.md")) == [
+        "(Alpha, 2001)",
+        "(Bravo & Charlie, 2002; Delta et al., 2003)",
+        "Golf et al. (2004)",
+        "(2001)",
+        "(see Bravo & Charlie, 2002, p. 33)",
+    ]
+    assert _citations(apa.html("two.md")) == ["(Alpha, 2001)", "(Hotel, 2005)"]
+
+
+def test_apa_citations_link_to_their_entries_titled_by_the_reference(apa):
+    soup = BeautifulSoup(apa.html("two.md"), "html.parser")
+    link = soup.select_one("#cite-1 a.bibcite-ref")
+    assert link["href"] == "../refs/#ref-solo2001"  # no list of its own: the References page
+    assert link["title"] == "Alpha, A. (2001). A single-author study. J Test, 1, 1–5."
+    assert link.get_text() == "Alpha, 2001"
+    # A year alone names no "Reference 2001": the link's text is its name.
+    year_only = BeautifulSoup(apa.html("index.md"), "html.parser").select_one("#cite-4 a")
+    assert (year_only.get_text(), year_only.get("aria-label")) == ("2001", None)
+
+
+def test_apa_lists_are_unnumbered_in_the_styles_order(apa):
+    html = apa.html("refs.md")
+    assert BeautifulSoup(html, "html.parser").select_one("ul.bibcite-references.bibcite-csl")
+    assert _labels(html) == []
+    assert _entries(html) == [
+        "Alpha, A. (2001). A single-author study. J Test, 1, 1–5.",
+        "Bravo, B., & Charlie, C. (2002). A two-author study. J Test, 2, 10–19.",
+        "Delta, D., Echo, E., & Foxtrot, F. (2003). A three-author study. J Test, 3, 20–29.",
+        "Golf, G. et al. (2004). A study with more authors than listed. J Test, 4, 30–39.",
+        "Hotel, H. (2005). A key with a colon and a dot. J Test, 5, 40–49.",
+    ]
+    # Each page's own list: its entries only, in the same order, with back-links.
+    assert _entries(apa.html("two.md")) == []  # per_page_references: false
+
+
+def test_an_ama_site_numbers_across_pages_in_superscript(ama):
+    assert (ama.messages, ama.error) == ([], None)
+    index = BeautifulSoup(ama.html("index.md"), "html.parser")
+    assert [span.sup.get_text() for span in index.select("span.bibcite-citation")] == [
+        "1",
+        "2,3",
+        "4",
+        "1",
+        "see 2(p33)",
+    ]
+    # The page's text runs into the superscript: pandoc writes no space before it. A narrative
+    # citation names the authors, which numeric styles leave out, as the pybtex styles do.
+    assert "Bracketed<span" in ama.html("index.md")
+    assert _citations(ama.html("index.md"))[2] == "Golf et al.4"
+    assert "narrative <span" in ama.html("index.md")
+    assert _citations(ama.html("two.md")) == ["1", "5"]
+    assert _labels(ama.html("refs.md")) == ["1.", "2.", "3.", "4.", "5."]
+    assert _entries(ama.html("two.md")) == [
+        "Alpha A. A single-author study. J Test. 2001;1:1-5.",
+        "Hotel H. A key with a colon and a dot. J Test. 2005;5:40-49.",
+    ]
+    assert _labels(ama.html("two.md")) == ["1.", "5."]
+
+
+def test_ama_collapses_a_run_of_three_and_names_numbers_for_screen_readers(tmp_path):
+    result = build_site(
+        tmp_path,
+        {"index.md": "Three [@solo2001; @duo2002; @trio2003].\n"},
+        options={"style": "american-medical-association"},
+    )
+    soup = BeautifulSoup(result.html("index.md"), "html.parser")
+    assert soup.select_one("span.bibcite-citation").get_text() == "1–3"
+    assert [a["aria-label"] for a in soup.select("a.bibcite-ref")] == [
+        "Reference 1",
+        "Reference 3",
+    ]
+
+
+def test_ieee_brackets_and_nocite_entries_come_after_the_cited(tmp_path):
+    result = build_site(
+        tmp_path,
+        {"index.md": "---\nnocite: [uncited2006]\n---\nOne [@trio2003].\n"},
+        options={"style": "ieee"},
+    )
+    assert (result.messages, result.error) == ([], None)
+    html = result.html("index.md")
+    assert _citations(html) == ["[1]"]
+    assert _labels(html) == ["[1]", "[2]"]
+    assert _entries(html)[1].startswith("I. India, “An entry nobody cites,”")
+
+
+def test_bibliography_blocks_sort_in_the_styles_order(tmp_path):
+    result = build_site(
+        tmp_path,
+        {"index.md": "Cites [@trio2003; @solo2001].\n\n/// bibliography\n    entries: all\n///\n"},
+        options={"style": "apa", "per_page_references": False},
+    )
+    assert (result.messages, result.error) == ([], None)
+    names = [entry.split(",")[0] for entry in _entries(result.html("index.md"))]
+    assert names == ["Alpha", "Bravo", "Delta", "Golf", "Hotel", "India"]
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+def _error(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_an_unknown_style_lists_both_kinds(tmp_path):
+    from bibcite.mkdocs.plugin import BibcitePlugin
+
+    (tmp_path / "a.bib").write_text("")
+    errors, _ = BibcitePlugin().load_config(
+        {"bibliography": "a.bib", "style": "apa7"}, config_file_path=str(tmp_path / "mkdocs.yml")
+    )
+    assert [(key, str(error)) for key, error in errors] == [
+        (
+            "style",
+            "Unknown style 'apa7'. pybtex styles: alpha, plain, unsrt, unsrtalpha, vancouver; "
+            "CSL styles shipped: american-medical-association, apa, chicago-author-date, "
+            "harvard-cite-them-right, ieee, nature, nlm-citation-sequence; "
+            "or a path to a .csl file.",
+        )
+    ]
+
+
+DEPENDENT = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" default-locale="{locale}">
+  <info>
+    <title>A journal</title>
+    <id>http://www.zotero.org/styles/a-journal</id>
+    <link href="http://www.zotero.org/styles/a-journal" rel="self"/>
+    <link href="http://www.zotero.org/styles/{parent}" rel="independent-parent"/>
+    <category citation-format="numeric"/>
+    <updated>2024-01-01T00:00:00+00:00</updated>
+  </info>
+</style>
+"""
+
+
+def test_a_dependent_style_names_the_parent_to_download(tmp_path, caplog):
+    (tmp_path / "a-journal.csl").write_text(DEPENDENT.format(parent="elsevier-vancouver", locale="en-US"))
+    result = build_site(
+        tmp_path, {"index.md": "One [@solo2001].\n"}, options={"style": "a-journal.csl"}
+    )
+    assert str(result.error) == "Aborted with a BuildError!"
+    assert _error(caplog) == [
+        f"bibcite: option 'style': {tmp_path / 'a-journal.csl'}: style 'a-journal.csl' is a "
+        "dependent CSL style: it only points at its parent, "
+        "http://www.zotero.org/styles/elsevier-vancouver; download the parent style "
+        "(elsevier-vancouver.csl) and set style to its path"
+    ]
+
+
+def test_a_dependent_style_of_a_shipped_parent_uses_it_with_its_own_locale(tmp_path):
+    (tmp_path / "a-journal.csl").write_text(DEPENDENT.format(parent="apa", locale="de-DE"))
+    result = build_site(
+        tmp_path,
+        {"index.md": "One [@duo2002].\n"},
+        options={"style": "a-journal.csl"},
+    )
+    assert (result.messages, result.error) == ([], None)
+    assert _citations(result.html("index.md")) == ["(Bravo & Charlie, 2002)"]
+    assert _entries(result.html("index.md")) == [
+        "Bravo, B., & Charlie, C. (2002). A two-author study. J Test, 2, 10–19."
+    ]
+
+
+def test_a_broken_style_is_reported_with_its_file_and_line(tmp_path, caplog):
+    (tmp_path / "broken.csl").write_text(
+        '<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl">\n'
+        "  <info>\n  </inf>\n</style>\n"
+    )
+    result = build_site(tmp_path, {"index.md": "One [@solo2001].\n"}, options={"style": "broken.csl"})
+    assert str(result.error) == "Aborted with a BuildError!"
+    [message] = _error(caplog)
+    assert message.startswith(
+        f"bibcite: option 'style': {tmp_path / 'broken.csl'}:4: style 'broken.csl' is not "
+        "well-formed XML (mismatched tag: line 4, column 4); fix the file"
+    )
+
+
+def test_a_missing_style_file_says_where_it_was_looked_for(tmp_path, caplog):
+    result = build_site(tmp_path, {"index.md": "One [@solo2001].\n"}, options={"style": "gone.csl"})
+    assert str(result.error) == "Aborted with a BuildError!"
+    assert _error(caplog) == [
+        f"bibcite: option 'style': style 'gone.csl': cannot read {tmp_path / 'gone.csl'} "
+        "(No such file or directory); check the path, which is relative to the configuration "
+        "file"
+    ]
+
+
+def test_without_pandoc_the_error_says_how_to_install_it(tmp_path, caplog, monkeypatch):
+    monkeypatch.setattr(pandoc, "_bundled", lambda: None)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = build_site(tmp_path, {"index.md": "One [@solo2001].\n"}, options={"style": "apa"})
+    assert str(result.error) == "Aborted with a BuildError!"
+    assert _error(caplog) == [
+        "bibcite: CSL styles need pandoc 3, and none was found; install the csl extra "
+        "(pip install 'mkdocs-bibcite[csl]') or pandoc 3 on PATH"
+    ]
+
+
+def _fake_pandoc(folder: Path, version: str) -> Path:
+    folder.mkdir()
+    script = folder / "pandoc"
+    script.write_text(f"#!/bin/sh\necho 'pandoc {version}'\necho 'Features: +server'\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script
+
+
+def test_a_pandoc_older_than_3_is_an_error_naming_its_version(tmp_path, caplog, monkeypatch):
+    script = _fake_pandoc(tmp_path / "bin", "2.17.1.1")
+    monkeypatch.setattr(pandoc, "_bundled", lambda: None)
+    monkeypatch.setenv("PATH", f"{script.parent}{os.pathsep}{os.environ['PATH']}")
+    result = build_site(tmp_path, {"index.md": "One [@solo2001].\n"}, options={"style": "apa"})
+    assert str(result.error) == "Aborted with a BuildError!"
+    assert _error(caplog) == [
+        f"bibcite: CSL styles need pandoc 3 or later, and {script} is pandoc 2.17; install the "
+        "csl extra (pip install 'mkdocs-bibcite[csl]') or pandoc 3 on PATH"
+    ]
+
+
+def test_page_numbering_is_for_pybtex_styles(tmp_path, caplog):
+    result = build_site(
+        tmp_path,
+        {"index.md": "One [@solo2001].\n"},
+        options={"style": "apa", "numbering": "page"},
+    )
+    assert str(result.error) == "Aborted with a BuildError!"
+    assert _error(caplog) == [
+        "bibcite: option 'numbering': 'page' is for pybtex styles; a CSL style numbers as the "
+        "style says, across the site; remove numbering, or choose a pybtex style"
+    ]
+
+
+def test_a_bad_timeout_is_a_config_error(tmp_path):
+    from bibcite.mkdocs.plugin import BibcitePlugin
+
+    (tmp_path / "a.bib").write_text("")
+    errors, _ = BibcitePlugin().load_config(
+        {"bibliography": "a.bib", "style": "apa", "csl_timeout": 0},
+        config_file_path=str(tmp_path / "mkdocs.yml"),
+    )
+    assert [(key, str(error)) for key, error in errors] == [
+        ("csl_timeout", "Expected a number of seconds above 0, got 0.")
+    ]
+
+
+def test_a_pandoc_over_its_time_is_an_error_saying_what_to_do(tmp_path, caplog, monkeypatch):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    script = folder / "pandoc"
+    script.write_text(
+        "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'pandoc 3.9'; exit 0; fi\nsleep 5\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(pandoc, "_bundled", lambda: None)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    result = build_site(
+        tmp_path,
+        {"index.md": "One [@solo2001].\n"},
+        options={"style": "apa", "csl_timeout": 0.5},
+    )
+    assert str(result.error) == "Aborted with a BuildError!"
+    assert _error(caplog) == [
+        "bibcite: pandoc took longer than 0.5 s to format the references; raise the option "
+        "csl_timeout, or cite fewer entries per build (author-date styles disambiguate "
+        "slowly with thousands of references)"
+    ]
+
+
+# --- the cache -------------------------------------------------------------------------------
+
+
+def _counting(monkeypatch) -> list[str]:
+    runs: list[str] = []
+    real = pandoc.run
+
+    def counted(*args, **kwargs):
+        runs.append(kwargs["style"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pandoc, "run", counted)
+    return runs
+
+
+def _rebuild(site) -> tuple[list[str], object]:
+    new_process()
+    return build_once(site.load())
+
+
+def test_a_warm_build_starts_no_pandoc_and_a_change_formats_again(tmp_path, monkeypatch):
+    runs = _counting(monkeypatch)
+    started = []
+    real_version = pandoc.check_version
+    monkeypatch.setattr(
+        pandoc, "check_version", lambda tool: started.append(tool) or real_version(tool)
+    )
+    site = make_site(tmp_path, PAGES, nav=NAV, options={"style": "apa"})
+    first = _rebuild(site)
+    cold = site.html("index.md")
+    assert (first, len(runs), len(started)) == (([], None), 1, 1)
+
+    assert _rebuild(site) == ([], None)
+    assert (len(runs), len(started), site.html("index.md")) == (1, 1, cold)
+
+    site.config["plugins"][0]["bibcite"]["style"] = "chicago-author-date"
+    site.write({}, {})
+    assert _rebuild(site) == ([], None)
+    assert len(runs) == 2
+    assert _citations(site.html("two.md"))[1] == "(Hotel 2005)"
+
+    bib = (tmp_path / "refs.bib").read_text().replace("A single-author study", "Renamed")
+    (tmp_path / "refs.bib").write_text(bib)
+    assert _rebuild(site) == ([], None)
+    assert len(runs) == 3
+    assert "Renamed" in site.text("refs.md")
+
+    (tmp_path / "docs" / "two.md").write_text("# Two\n\nOnly [@doe:2005.a].\n")
+    assert _rebuild(site) == ([], None)
+    assert len(runs) == 4
+
+
+def test_markup_in_what_pandoc_or_a_cache_returns_reaches_no_page(tmp_path, monkeypatch):
+    """What pandoc writes, and what the cache on disk (which may come from elsewhere) holds,
+    passes the same allow-list on its way into the page."""
+    from bibcite.styles.csl import engine
+
+    def tampered(output: str) -> dict:
+        return {
+            "clusters": [[1, '(<a href="#ref-k1" role="doc-biblioref" onclick="x()">A</a>'
+                          '<script>alert(1)</script>)', False]],
+            "entries": [["k1", "", '<img src=x onerror="alert(1)"><a href="javascript:alert(1)">'
+                         'Alpha</a> <em style="color:red">2001</em>']],
+        }
+
+    monkeypatch.setattr(engine, "_parse", tampered)
+    result = build_site(tmp_path, {"index.md": "One [@solo2001].\n"}, options={"style": "apa"})
+    assert (result.messages, result.error) == ([], None)
+    soup = BeautifulSoup(result.html("index.md"), "html.parser")
+    assert soup.select("script, img, [onclick], [onerror], [style]") == []
+    assert [a["href"] for a in soup.select("a")] == ["#ref-solo2001", "#cite-1"]
+    assert soup.select_one("span.bibcite-citation").get_text() == "(Aalert(1))"
+    assert _entries(str(soup)) == ["Alpha 2001"]
