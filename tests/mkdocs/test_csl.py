@@ -204,7 +204,9 @@ DEPENDENT = """<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_a_dependent_style_names_the_parent_to_download(tmp_path, caplog):
-    (tmp_path / "a-journal.csl").write_text(DEPENDENT.format(parent="elsevier-vancouver", locale="en-US"))
+    (tmp_path / "a-journal.csl").write_text(
+        DEPENDENT.format(parent="elsevier-vancouver", locale="en-US")
+    )
     result = build_site(
         tmp_path, {"index.md": "One [@solo2001].\n"}, options={"style": "a-journal.csl"}
     )
@@ -236,7 +238,9 @@ def test_a_broken_style_is_reported_with_its_file_and_line(tmp_path, caplog):
         '<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl">\n'
         "  <info>\n  </inf>\n</style>\n"
     )
-    result = build_site(tmp_path, {"index.md": "One [@solo2001].\n"}, options={"style": "broken.csl"})
+    result = build_site(
+        tmp_path, {"index.md": "One [@solo2001].\n"}, options={"style": "broken.csl"}
+    )
     assert str(result.error) == "Aborted with a BuildError!"
     [message] = _error(caplog)
     assert message.startswith(
@@ -394,10 +398,22 @@ def test_markup_in_what_pandoc_or_a_cache_returns_reaches_no_page(tmp_path, monk
 
     def tampered(output: str) -> dict:
         return {
-            "clusters": [[1, '(<a href="#ref-k1" role="doc-biblioref" onclick="x()">A</a>'
-                          '<script>alert(1)</script>)', False]],
-            "entries": [["k1", "", '<img src=x onerror="alert(1)"><a href="javascript:alert(1)">'
-                         'Alpha</a> <em style="color:red">2001</em>']],
+            "clusters": [
+                [
+                    1,
+                    '(<a href="#ref-k1" role="doc-biblioref" onclick="x()">A</a>'
+                    "<script>alert(1)</script>)",
+                    False,
+                ]
+            ],
+            "entries": [
+                [
+                    "k1",
+                    "",
+                    '<img src=x onerror="alert(1)"><a href="javascript:alert(1)">'
+                    'Alpha</a> <em style="color:red">2001</em>',
+                ]
+            ],
         }
 
     monkeypatch.setattr(engine, "_parse", tampered)
