@@ -111,13 +111,15 @@ def test_every_installed_style_is_accepted(folder, style):
     assert (errors, warnings, config["style"]) == ([], [], style)
 
 
-def test_unknown_style_lists_the_installed_ones(folder):
-    assert validate(folder, bibliography="bib/a.bib", style="apa")[:2] == (
+def test_unknown_style_lists_the_installed_and_the_shipped_ones(folder):
+    assert validate(folder, bibliography="bib/a.bib", style="apa6")[:2] == (
         [
             (
                 "style",
-                "Unknown pybtex style 'apa'. "
-                "Installed styles: alpha, plain, unsrt, unsrtalpha, vancouver.",
+                "Unknown style 'apa6'. pybtex styles: alpha, plain, unsrt, unsrtalpha, vancouver; "
+                "CSL styles shipped: american-medical-association, apa, chicago-author-date, "
+                "harvard-cite-them-right, ieee, nature, nlm-citation-sequence; "
+                "or a path to a .csl file.",
             )
         ],
         [],

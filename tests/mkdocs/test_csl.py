@@ -171,24 +171,6 @@ def _error(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
 
 
-def test_an_unknown_style_lists_both_kinds(tmp_path):
-    from bibcite.mkdocs.plugin import BibcitePlugin
-
-    (tmp_path / "a.bib").write_text("")
-    errors, _ = BibcitePlugin().load_config(
-        {"bibliography": "a.bib", "style": "apa7"}, config_file_path=str(tmp_path / "mkdocs.yml")
-    )
-    assert [(key, str(error)) for key, error in errors] == [
-        (
-            "style",
-            "Unknown style 'apa7'. pybtex styles: alpha, plain, unsrt, unsrtalpha, vancouver; "
-            "CSL styles shipped: american-medical-association, apa, chicago-author-date, "
-            "harvard-cite-them-right, ieee, nature, nlm-citation-sequence; "
-            "or a path to a .csl file.",
-        )
-    ]
-
-
 DEPENDENT = """<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" default-locale="{locale}">
   <info>

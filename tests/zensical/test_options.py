@@ -34,7 +34,7 @@ BAD = [
     {"bibliography": "a\0.bib"},
     {"bibliography": ["a.bib", "a.bib"]},
     {"bibliography": "a.bib", "encoding": "klingon-8"},
-    {"bibliography": "a.bib", "style": "apa"},
+    {"bibliography": "a.bib", "style": "apa6"},
     {"bibliography": "a.bib", "max_authors": 0},
     {"bibliography": "a.bib", "max_authors": True},
     {"bibliography": "a.bib", "max_authors": "six"},

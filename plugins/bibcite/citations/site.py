@@ -6,7 +6,7 @@ from page URL to page URL, Zensical from source file to source file."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bibcite.citations import lists, render
@@ -126,13 +126,14 @@ class ResolvedSite:
             self._all_numbers = numbers
         return self._all_numbers
 
-    def format_ahead(self) -> None:
-        """Format every reference the site shows before any page is filled; with a CSL style,
-        every citation too, in one pandoc run over the site's clusters in reading order."""
+    def format_ahead(self, extra: Iterable[str] = ()) -> None:
+        """Format every reference the site shows before any page is filled (`extra`: entries
+        shown elsewhere, such as the work "Cite this" gives); with a CSL style, every citation
+        too, in one pandoc run over the site's clusters in reading order."""
         if not isinstance(self.formatter, CslFormatter):
             self.formatter.format_ahead(self.numbering.site)
             return
-        self.formatter.prepare(self._clusters(), self._listed())
+        self.formatter.prepare(self._clusters(), [*self._listed(), *extra])
         self._chosen.clear()  # chosen before: sorted without the style's order
 
     def _clusters(self) -> list[Cited]:

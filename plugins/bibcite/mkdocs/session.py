@@ -267,7 +267,7 @@ class Session:
         report(self.publisher.problems())
         # After the publisher, which keeps each entry's .bib/.ris text as the entry is parsed.
         try:
-            self.site.format_ahead()
+            self.site.format_ahead(self.publisher.shown_keys())
         except CslError as error:
             raise PluginError(f"bibcite: {error}") from None
 

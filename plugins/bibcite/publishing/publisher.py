@@ -140,6 +140,10 @@ class Publisher:
     def problems(self) -> list[Problem]:
         return list(self._problems)
 
+    def shown_keys(self) -> list[str]:
+        """The entries it shows formatted that no list may: the work of "Cite this"."""
+        return [self.work.key] if self.work is not None else []
+
     def _check(self, work: Work | None, config_file: str, line: int | None) -> Work | None:
         if work is None:
             return None

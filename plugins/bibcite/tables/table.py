@@ -745,7 +745,7 @@ class BibCatalog:
         return list(self.entries)
 
     def authors(self, key: str) -> str:
-        return self.formatter.get(key).label
+        return self.formatter.label_of(key)  # known before a CSL style has formatted anything
 
     def year(self, key: str) -> str:
         return str(self.entries[key].fields.get("year", "")).strip("{} ")

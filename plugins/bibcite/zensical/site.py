@@ -150,15 +150,15 @@ class Site:
         )
         self.problems += self.publisher.problems()
         self.data_files = tuple(sorted(self.tables.data_files()))
+        try:  # before the tables' downloads, which hold each row's reference
+            self.site.format_ahead(self.publisher.shown_keys())
+        except CslError as error:
+            raise UnreadableError(f"bibcite: {error}") from None
         from bibcite.tables.table import BibCatalog
 
         catalog = BibCatalog(self.formatter)
         self._csv = dict(self.tables.downloads(lambda: catalog))
         self.key = _fingerprint(project, options, self.data_files)
-        try:
-            self.site.format_ahead()
-        except CslError as error:
-            raise UnreadableError(f"bibcite: {error}") from None
         self.problems += self.formatter.take_problems()
         self._assets = (
             f"<style>{assets.bundle('.css')}</style>\n<script>{assets.bundle('.js')}</script>"
