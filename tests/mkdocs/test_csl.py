@@ -406,3 +406,42 @@ def test_markup_in_what_pandoc_or_a_cache_returns_reaches_no_page(tmp_path, monk
     assert [a["href"] for a in soup.select("a")] == ["#ref-solo2001", "#cite-1"]
     assert soup.select_one("span.bibcite-citation").get_text() == "(Aalert(1))"
     assert _entries(str(soup)) == ["Alpha 2001"]
+
+
+# --- everything else, with a CSL style ------------------------------------------------------
+
+TABLE_PAGE = """# Review
+
+Text [@trio2003].
+
+/// literature-table | Studies
+    data: studies.csv
+    columns: [design]
+///
+
+<!-- bibcite:cite-this -->
+"""
+STUDIES = 'key,label,design\nsolo2001,,"Case report [see @many2004, p. 4]"\ntrio2003,,Series\n'
+
+
+def test_tables_cite_this_and_downloads_read_in_the_style(tmp_path):
+    site = make_site(
+        tmp_path,
+        {"index.md": TABLE_PAGE},
+        options={"style": "apa", "cite_this": "duo2002"},
+    )
+    (tmp_path / "studies.csv").write_text(STUDIES)
+    new_process()
+    assert build_once(site.load()) == ([], None)
+    soup = BeautifulSoup(site.html("index.md"), "html.parser")
+    rows = [" ".join(row.get_text().split()) for row in soup.select(".bibcite-table tbody tr")]
+    assert rows == [
+        "Alpha 2001 (Alpha, 2001) Case report (see Golf et al., 2004, p. 4)",
+        "Delta et al. 2003 (Delta et al., 2003) Series",
+    ]
+    # The site's own work, cited nowhere, in the style too.
+    assert soup.select_one(".bibcite-cite-this-reference").get_text().startswith(
+        "Bravo, B., & Charlie, C. (2002). A two-author study. J Test, 2, 10–19."
+    )
+    csv = (tmp_path / "site" / "downloads" / "table-1.csv").read_text(encoding="utf-8-sig")
+    assert "Alpha, A. (2001). A single-author study. J Test, 1, 1–5." in csv
