@@ -445,3 +445,16 @@ def test_tables_cite_this_and_downloads_read_in_the_style(tmp_path):
     )
     csv = (tmp_path / "site" / "downloads" / "table-1.csv").read_text(encoding="utf-8-sig")
     assert "Alpha, A. (2001). A single-author study. J Test, 1, 1–5." in csv
+
+
+def test_the_locale_gives_the_styles_terms_in_the_sites_language(tmp_path):
+    result = build_site(
+        tmp_path,
+        {"index.md": "Eins [@trio2003, S. 33]; zwei @duo2002 [Kap. 2].\n"},
+        options={"style": "chicago-author-date", "locale": "de-DE"},
+    )
+    assert (result.messages, result.error) == ([], None)
+    html = result.html("index.md")
+    # pandoc reads locators in the locale's words too ("S." for Seite, "Kap." for Kapitel).
+    assert _citations(html) == ["(Delta u.\xa0a. 2003, 33)", "Bravo und Charlie (2002, Kap. 2)"]
+    assert BeautifulSoup(html, "html.parser").h2.get_text() == "Literatur"
