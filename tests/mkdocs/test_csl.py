@@ -458,3 +458,44 @@ def test_the_locale_gives_the_styles_terms_in_the_sites_language(tmp_path):
     # pandoc reads locators in the locale's words too ("S." for Seite, "Kap." for Kapitel).
     assert _citations(html) == ["(Delta u.\xa0a. 2003, 33)", "Bravo und Charlie (2002, Kap. 2)"]
     assert BeautifulSoup(html, "html.parser").h2.get_text() == "Literatur"
+
+
+# --- mkdocs serve --------------------------------------------------------------------------
+
+
+def test_serve_follows_edited_pages_and_the_style_file_and_survives_a_broken_one(tmp_path):
+    from test_serve import Server, free_port
+
+    site = make_site(
+        tmp_path,
+        {"index.md": "# Home\n\nCites [@solo2001].\n"},
+        options={"style": "mine.csl"},
+    )
+    shipped = Path(pandoc.__file__).with_name("shipped")
+    (tmp_path / "mine.csl").write_bytes((shipped / "american-medical-association.csl").read_bytes())
+    server = Server(str(site.config_file), free_port())
+
+    def rebuilt(change) -> None:
+        reloads = server.count("Reloading browsers")
+        change()
+        server.wait_for(lambda lines: sum("Reloading browsers" in x for x in lines) > reloads)
+
+    try:
+        server.wait_for(lambda lines: any("Serving on" in line for line in lines))
+        assert _citations(server.page()) == ["1"]
+        rebuilt(
+            lambda: (tmp_path / "docs" / "index.md").write_text(
+                "# Home\n\nCites [@duo2002; @solo2001].\n"
+            )
+        )
+        assert _citations(server.page()) == ["1,2"]
+        assert _entries(server.page())[0].startswith("Bravo B, Charlie C.")
+        rebuilt(lambda: (tmp_path / "mine.csl").write_bytes((shipped / "apa.csl").read_bytes()))
+        assert _citations(server.page()) == ["(Alpha, 2001; Bravo & Charlie, 2002)"]
+        (tmp_path / "mine.csl").write_text("<style>\n<broken\n")
+        server.wait_for(lambda lines: any("not well-formed XML" in line for line in lines))
+        assert server.process.poll() is None  # still serving
+        rebuilt(lambda: (tmp_path / "mine.csl").write_bytes((shipped / "ieee.csl").read_bytes()))
+        assert _citations(server.page()) == ["[1], [2]"]
+    finally:
+        server.stop()

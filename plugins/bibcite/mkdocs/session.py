@@ -333,7 +333,10 @@ class Session:
     def watched(self, options: BibciteConfig) -> list[str]:
         """The files outside docs/ that a serve rebuild must follow."""
         local = [path for path in options.bibliography if not is_remote(path)]
-        return [*local, *self.tables.data_files()]
+        style = []  # a .csl file of the author's
+        if isinstance(self.formatter, CslFormatter) and options.style not in csl_styles.shipped():
+            style = [self.formatter.style.source]
+        return [*local, *self.tables.data_files(), *style]
 
 
 def _theme_language(config: MkDocsConfig) -> str:

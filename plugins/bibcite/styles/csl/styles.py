@@ -27,6 +27,7 @@ class CslStyle:
     digest: str  # sha256 of the file's bytes, for the cache
     numeric: bool
     default_locale: str  # '' when the style names none
+    source: str = ""  # the file the option names (a dependent style's, not its parent's)
 
 
 @cache
@@ -89,6 +90,7 @@ def _read(name: str, path: str, data: bytes) -> CslStyle:
         digest=hashlib.sha256(data).hexdigest(),
         numeric=numeric,
         default_locale=root.get("default-locale", ""),
+        source=path,
     )
 
 
@@ -99,7 +101,7 @@ def _dependent(name: str, path: str, parent_url: str, locale: str) -> CslStyle:
     if parent in shipped():
         chosen = load(parent, "")
         locale = locale or chosen.default_locale
-        return CslStyle(name, chosen.path, chosen.digest, chosen.numeric, locale)
+        return CslStyle(name, chosen.path, chosen.digest, chosen.numeric, locale, path)
     where = parent_url or 'its <link rel="independent-parent">, which it lacks'
     raise StyleError(
         f"{path}: style '{name}' is a dependent CSL style: it only points at its parent, "
