@@ -470,6 +470,9 @@ def _doi(value: str) -> str:
     return _DOI_PREFIX.sub("", _plain(value).strip())
 
 
+_WEB = re.compile(r"(?i)(?:https?|ftp)://")
+
+
 def _url(value: str) -> str:
     value = value.strip()
     written = _URL_COMMAND.match(value)
@@ -592,7 +595,8 @@ def csl_item(key: str, entry: Entry) -> dict:
         item["edition"] = _edition(edition)
     if _first(fields, "doi"):
         item["DOI"] = _doi(fields["doi"])
-    if _first(fields, "url"):
+    if _first(fields, "url") and _WEB.match(_url(fields["url"])):
+        # Only web addresses: citeproc would make "https://javascript:..." of anything else.
         item["URL"] = _url(fields["url"])
     for variable, name in (("ISBN", "isbn"), ("ISSN", "issn"), ("PMID", "pmid")):
         if _first(fields, name):

@@ -26,12 +26,13 @@ from bibcite.styles.formatter import Reference
 from bibcite.styles.vancouver import family_names, has_others
 
 # Bump when what is stored changes shape.
-FORMAT = "2"
+FORMAT = "3"
 DEFAULT_TIMEOUT = 120.0
 _MANY = 500  # more cited entries than this: say at info level that pandoc runs
 
 _CLUSTER = re.compile(
-    r'^<p>BIBCITE-(\d+)( ?)<span class="citation" data-cites="[^"]*">(.*)</span></p>$', re.M
+    r'^<p>BIBCITE-(\d+)(-more)?( ?)<span class="citation" data-cites="[^"]*">(.*)</span></p>$',
+    re.M,
 )
 _ENTRY = re.compile(
     r'<div id="ref-(k\d+)" class="csl-entry" role="listitem">\n(.*?)\n</div>\n'
@@ -150,7 +151,8 @@ class CslFormatter:
         wanted = list(dict.fromkeys([*cited, *keys]))
         ids = {key: f"k{number}" for number, key in enumerate(wanted, 1)}
         items = [csl_item(ids[key], self.bibliography.entries[key]) for key in wanted]
-        document = _document(clusters, ids, [key for key in wanted if key not in set(cited)])
+        uncited = [key for key in wanted if key not in set(cited)]
+        document = _document(clusters, ids, uncited, self.style.numeric)
         tool = _find()
         key = _digest(
             FORMAT,
@@ -257,23 +259,33 @@ def _item(pandoc_id: str, prefix: str, locator: str, suppress: bool) -> str:
     return text
 
 
-def _cluster_markdown(cited: Cited, ids: dict[str, str]) -> str:
+def _cluster_markdown(number: int, cited: Cited, ids: dict[str, str], numeric: bool) -> str:
+    """`BIBCITE-n` and the citation; a narrative citation with other items after it (`@a [p. 4;
+    @b]`) as two for author-date styles, which would sort the named item in among the others,
+    "(B, 2010; A; 2011)": "A (2011, p. 4) (B, 2010)"."""
     items = [(ids[key], *rest) for key, *rest in cited.items]
-    if cited.narrative and not items[0][3]:
-        first_id, _, locator, _ = items[0]
-        inside = ([_escaped(locator)] if locator else []) + [_item(*item) for item in items[1:]]
-        return f"@{first_id}" + (f" [{'; '.join(inside)}]" if inside else "")
-    return "[" + "; ".join(_item(*item) for item in items) + "]"
+    if not cited.narrative or items[0][3]:
+        return f"BIBCITE-{number} [" + "; ".join(_item(*item) for item in items) + "]\n"
+    first_id, _, locator, _ = items[0]
+    others = [_item(*item) for item in items[1:]]
+    named = f"BIBCITE-{number} @{first_id}"
+    if numeric or not others:
+        inside = ([_escaped(locator)] if locator else []) + others
+        return named + (f" [{'; '.join(inside)}]" if inside else "") + "\n"
+    named += f" [{_escaped(locator)}]" if locator else ""
+    return f"{named}\n\nBIBCITE-{number}-more [{'; '.join(others)}]\n"
 
 
-def _document(clusters: Sequence[Cited], ids: dict[str, str], uncited: list[str]) -> str:
+def _document(
+    clusters: Sequence[Cited], ids: dict[str, str], uncited: list[str], numeric: bool
+) -> str:
     """One paragraph per cluster, `BIBCITE-n` then the citation, and the references' place."""
     parts = []
     if uncited:
         listed = " ".join(f"@{ids[key]}" for key in uncited)
         parts.append(f"---\nnocite: |\n  {listed}\n---\n")
     parts += [
-        f"BIBCITE-{number} {_cluster_markdown(cited, ids)}\n"
+        _cluster_markdown(number, cited, ids, numeric)
         for number, cited in enumerate(clusters, 1)
         if cited.items
     ]
@@ -282,7 +294,12 @@ def _document(clusters: Sequence[Cited], ids: dict[str, str], uncited: list[str]
 
 
 def _parse(output: str) -> dict:
-    clusters = [[int(match[1]), match[3], not match[2]] for match in _CLUSTER.finditer(output)]
+    clusters: list[list] = []
+    for match in _CLUSTER.finditer(output):
+        if match[2] and clusters and clusters[-1][0] == int(match[1]):  # a narrative's others
+            clusters[-1][1] += " " + match[4]
+        else:
+            clusters.append([int(match[1]), match[4], not match[3]])
     entries = []
     for match in _ENTRY.finditer(output):
         body = match[2].strip()

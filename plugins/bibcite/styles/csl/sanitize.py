@@ -37,27 +37,32 @@ class _Rewriter(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
-        self.open: list[str] = []  # '' for a span dropped (no attribute kept): its text stays
+        # Each open tag as read and as written ('' for a span dropped: its text stays).
+        self.open: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _TAGS:
             return
+        read = tag
         kept = [(name, value or "") for name, value in attrs if _allowed(tag, name, value or "")]
         if tag == "a" and not any(name == "href" for name, _ in kept):
             tag = "span"  # a link to anywhere else is shown as its text
             kept = []
         if tag == "span" and not kept:  # citeproc's `nocase` and bare spans
-            self.open.append("")
+            self.open.append((read, ""))
             return
-        self.open.append(tag)
+        self.open.append((read, tag))
         self.out.append(f"<{tag}" + "".join(f' {n}="{html.escape(v)}"' for n, v in kept) + ">")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in _TAGS or not self.open:
-            return
-        closed = self.open.pop()
-        if closed:
-            self.out.append(f"</{closed}>")
+        if all(opened != tag for opened, _ in self.open):
+            return  # never opened (or not allowed): nothing to close
+        while self.open:  # close what is open inside it, then it
+            opened, written = self.open.pop()
+            if written:
+                self.out.append(f"</{written}>")
+            if opened == tag:
+                return
 
     def handle_data(self, data: str) -> None:
         self.out.append(html.escape(data, quote=False))
@@ -68,7 +73,7 @@ def clean(fragment: str) -> str:
     rewriter = _Rewriter()
     rewriter.feed(fragment)
     rewriter.close()
-    rewriter.out.extend(f"</{tag}>" for tag in reversed(rewriter.open) if tag)
+    rewriter.out.extend(f"</{tag}>" for _, tag in reversed(rewriter.open) if tag)
     return "".join(rewriter.out)
 
 
