@@ -155,14 +155,9 @@ def test_the_clusters_cite_all_but_the_uncited(bibliography):
     assert not cited & set(UNCITED)
 
 
-# pandoc 3.9's citeproc writes the label of a <names> that has no <name> child before the names,
-# not after them (CSL 1.0.2: the label's place relative to cs:name decides; with no cs:name, the
-# names come first, as citeproc-js writes them). AMA's `editor` and `author` macros and NLM's
-# `secondary-authors` and `author` are such: a chapter's editors print as "In, ed.Uhlenbeck K."
-# (AMA) and "In, editorUhlenbeck K." (NLM), an edited book starts ", ed.Uhlenbeck K." A `<name/>`
-# before each such label fixes it. Passes once the shipped styles (or pandoc) are fixed: then
-# regenerate the golden files, read them, and remove the mark.
-@pytest.mark.xfail(strict=True, reason="pandoc citeproc: <names> with a <label> and no <name>")
+# pandoc 3.9's citeproc writes the label of a <names> that has no <name> child before the names
+# ("In, ed.Uhlenbeck K."); the shipped AMA and NLM styles have a `<name/>` added before each such
+# label (plugins/bibcite/styles/csl/shipped/README.md).
 @pytest.mark.parametrize(
     ("name", "key", "expected"),
     [
