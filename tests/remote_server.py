@@ -3,7 +3,8 @@ thread: it serves the files it is given, honours If-None-Match / If-Modified-Sin
 and can be made slow; it counts what it answered. It also answers as the Zotero web API does
 for the libraries it is given: the BibTeX export of their top-level items, in pages with
 `Link` and `Total-Results`, `Last-Modified-Version` and 304 for `If-Modified-Since-Version`,
-403 without the library's key; it records each request's headers."""
+403 without the library's key, 429 with Retry-After and Backoff when told to; it records each
+request's headers and when it came."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ class Library:
     key: str = ""  # when set, a request without `Zotero-API-Key: <key>` is refused (403)
     next_page_at: str = ""  # when set, the `Link` header's next page is on this origin instead
     moved_to: str = ""  # when set, every request is redirected (302) to this origin
+    # Answers of 429 Too Many Requests before the library is served, each with this Retry-After
+    # ('' for none); and a Backoff header sent with every page.
+    busy: list[str] = field(default_factory=list)
+    backoff: str = ""
 
 
 @dataclass
@@ -86,6 +91,9 @@ def serving(served: Served) -> Iterator[Served]:
         def zotero(self, library: Library, prefix: str) -> int:
             if library.moved_to:
                 return self.answer(302, b"", {"Location": f"{library.moved_to}{self.path}"})
+            if library.busy:
+                wait = library.busy.pop(0)
+                return self.answer(429, b"Too many", {"Retry-After": wait} if wait else {})
             query = dict(parse_qsl(urlsplit(self.path).query))
             limit, start = int(query.get("limit", "25")), int(query.get("start", "0"))
             if library.key and self.headers.get("Zotero-API-Key") != library.key:
@@ -117,6 +125,8 @@ def serving(served: Served) -> Iterator[Served]:
             }
             if links:
                 headers["Link"] = ", ".join(links)
+            if library.backoff:
+                headers["Backoff"] = library.backoff
             return self.answer(200, b"".join(library.entries[start : start + limit]), headers)
 
         def answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> int:

@@ -157,6 +157,52 @@ def test_offline_with_no_cached_library_is_an_error_saying_what_to_do(tmp_path):
     )
 
 
+def test_a_busy_api_is_waited_for_as_it_asks(tmp_path, monkeypatch):
+    waits: list[float] = []
+    monkeypatch.setattr("bibcite.bibliography.remote.pause", waits.append)
+    busy = Library(entries(150), busy=["2"], backoff="1")
+    with serving(Served(zotero={"/users/1": busy})) as served:
+        library = ZoteroLibrary("zotero:users/1", served.url(""))
+        data, notes = Downloads().get(library, cache_in(tmp_path))
+    assert (data.count(b"@book{"), notes) == (150, [])
+    assert [status for _, status in served.answers] == [429, 200, 200]
+    # Retry-After: 2 before the first page again; Backoff: 1 before the second page.
+    assert waits == [2, 1]
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "said"),
+    [
+        ("3600", "the server answered 429 Too Many Requests and asks to wait 3,600 s"),
+        ("", "the server answered 429 Too Many Requests"),
+    ],
+)
+def test_a_wait_too_long_or_unsaid_is_an_error_saying_to_build_later(
+    tmp_path, monkeypatch, retry_after, said
+):
+    monkeypatch.setattr("bibcite.bibliography.remote.pause", pytest.fail)
+    with serving(Served(zotero={"/users/1": Library(entries(3), busy=[retry_after])})) as served:
+        library = ZoteroLibrary("zotero:users/1", served.url(""))
+        with pytest.raises(RemoteError) as raised:
+            Downloads().get(library, cache_in(tmp_path))
+    assert str(raised.value).startswith(
+        f"zotero:users/1: cannot download the Zotero library: {said}; build again later, and no "
+        "copy is cached [remote_error]"
+    )
+
+
+def test_busy_again_after_the_wait_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setattr("bibcite.bibliography.remote.pause", lambda seconds: None)
+    with serving(Served(zotero={"/users/1": Library(entries(3), busy=["1", "1"])})) as served:
+        library = ZoteroLibrary("zotero:users/1", served.url(""))
+        with pytest.raises(RemoteError) as raised:
+            Downloads().get(library, cache_in(tmp_path))
+    assert str(raised.value).startswith(
+        "zotero:users/1: cannot download the Zotero library: the server answered 429 Too Many "
+        "Requests again after the wait it asked, and no copy is cached"
+    )
+
+
 def test_a_library_changed_while_its_pages_are_read_is_read_again(tmp_path):
     library = Library(entries(250), version=1)
 

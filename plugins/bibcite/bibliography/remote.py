@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 SIZE_LIMIT = 20 * 1024 * 1024  # bytes of one download: far above any real bibliography
 TIMEOUT = 30.0  # seconds for the whole download
 RECHECK_AFTER = 300.0  # seconds a process trusts a copy it has checked
+MAX_WAIT = 30  # seconds a build waits when a busy server asks it to (Retry-After, Backoff)
+_BUSY = (429, 503)  # Too Many Requests, Service Unavailable: may come with Retry-After
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -208,7 +210,40 @@ def download(
     used: int = 0,
 ) -> tuple[bytes, http.client.HTTPMessage] | None:
     """The body and headers of the answer to `request`, or None for a 304 to a `conditional`
-    request; `used` bytes of `limit` are taken already (the pages before this one)."""
+    request; `used` bytes of `limit` are taken already (the pages before this one). A busy
+    server's Retry-After is waited for, once, when it asks for at most `MAX_WAIT` seconds."""
+    try:
+        return _download(request, timeout=timeout, limit=limit, conditional=conditional, used=used)
+    except _Busy as busy:
+        if busy.seconds is None or busy.seconds > MAX_WAIT:
+            asked = f" and asks to wait {busy.seconds:,} s" if busy.seconds is not None else ""
+            raise Failed(f"the server answered {busy.status}{asked}; build again later") from None
+        pause(busy.seconds)
+    try:
+        return _download(request, timeout=timeout, limit=limit, conditional=conditional, used=used)
+    except _Busy as busy:
+        raise Failed(f"the server answered {busy.status} again after the wait it asked") from None
+
+
+def pause(seconds: float) -> None:
+    """Wait as a busy server asks (the tests count the waits here)."""
+    time.sleep(seconds)
+
+
+class _Busy(Exception):
+    def __init__(self, status: str, seconds: int | None) -> None:
+        self.status, self.seconds = status, seconds
+
+
+def wait_seconds(value: str | None) -> int | None:
+    """A Retry-After or Backoff header's whole seconds (an HTTP date is not waited for)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _download(
+    request: urllib.request.Request, *, timeout: float, limit: int, conditional: bool, used: int
+) -> tuple[bytes, http.client.HTTPMessage] | None:
     deadline = time.monotonic() + timeout
     try:
         with _opener().open(request, timeout=timeout) as response:
@@ -228,6 +263,9 @@ def download(
         error.close()  # it holds the connection's socket
         if error.code == 304 and conditional:
             return None
+        if error.code in _BUSY:
+            seconds = wait_seconds(error.headers.get("Retry-After") if error.headers else None)
+            raise _Busy(f"{error.code} {error.reason}", seconds) from None
         raise Failed(f"the server answered {error.code} {error.reason}") from None
     except urllib.error.URLError as error:
         if isinstance(error.reason, TimeoutError):

@@ -119,6 +119,11 @@ class Library(Source):
                 return "changed"
             pages.append(body)
             url = self._next(url, headers.get("Link", ""), seen)
+            pause = remote.wait_seconds(headers.get("Backoff"))
+            if url is not None and pause:  # the API asks for a pause before the next request
+                if pause > remote.MAX_WAIT:
+                    raise Failed(f"the API asks to wait {pause:,} s (Backoff); build again later")
+                remote.pause(pause)
         return {
             "version": version if version and version.isdigit() else "",
             **remote.new_record(b"\n".join(pages)),
