@@ -158,7 +158,10 @@ class Site:
 
         catalog = BibCatalog(self.formatter)
         self._csv = dict(self.tables.downloads(lambda: catalog))
-        self.key = _fingerprint(project, options, self.data_files)
+        self.followed = [*self.data_files]  # and an author's .csl file: a change formats again
+        if isinstance(self.formatter, CslFormatter):
+            self.followed.append(self.formatter.style.source)
+        self.key = _fingerprint(project, options, self.followed)
         self.problems += self.formatter.take_problems()
         self._assets = (
             f"<style>{assets.bundle('.css')}</style>\n<script>{assets.bundle('.js')}</script>"
@@ -228,7 +231,7 @@ class Site:
 
     def current(self, project: Project, options: Options) -> bool:
         return self.project == project and self.key == _fingerprint(
-            project, options, self.data_files
+            project, options, self.followed
         )
 
 
@@ -287,16 +290,16 @@ def _disk(options: Options, project: Project) -> DiskCache:
     return disk_cache.opened(options.cache_dir, project.root)
 
 
-def _fingerprint(project: Project, options: Options, data_files: Iterable[str]) -> tuple:
-    """What the site was made from: every page, .bib and table data file, by size and
-    modification time, and the options."""
+def _fingerprint(project: Project, options: Options, followed: Iterable[str]) -> tuple:
+    """What the site was made from: every page, .bib and table data file (and `followed`), by
+    size and modification time, and the options."""
     files = []
     for folder, _, names in os.walk(project.docs_dir):
         for name in names:
             if name.endswith(".md"):
                 files.append(os.path.join(folder, name))
     # A folder's files, and the folder itself: a .bib file added to it or taken away.
-    files += [*expanded_or_given(options.bibliography), *options.bibliography, *data_files]
+    files += [*expanded_or_given(options.bibliography), *options.bibliography, *followed]
     stats = []
     for path in sorted(files):
         try:
