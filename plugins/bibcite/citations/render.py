@@ -133,6 +133,7 @@ def citation(group: CitationGroup, index: int, page: PageView) -> str:
     return f'<span class="{classes}" id="{cite_id(index)}">{body}</span>'
 
 
+_LEADING_NUMBER = re.compile(r"\d+")  # of "2(p33)"
 _CSL_LINK = re.compile(r'<a data-bibcite-key="([^"]*)">(.*?)</a>', re.S)
 
 
@@ -176,8 +177,11 @@ def _csl_link(match: re.Match[str], page: PageView) -> str:
     if href is None:
         return f'<span class="bibcite-ref" title="{title}">{inner}</span>'
     named = ""
-    if page.csl is not None and page.csl.numeric and inner.isdigit():  # "Reference 2", not "2"
-        named = f' aria-label="{_named(page.words, int(inner))}"'
+    number = _LEADING_NUMBER.match(inner)
+    if page.csl is not None and page.csl.numeric and number:  # "Reference 2", not "2"
+        rest = escape(html_module.unescape(_TAG.sub("", inner[number.end() :])).strip())
+        label = _named(page.words, int(number[0])) + (f" {rest}" if rest else "")
+        named = f' aria-label="{label}"'
     return f'<a class="bibcite-ref" href="{escape(href)}"{named} title="{title}">{inner}</a>'
 
 
