@@ -336,9 +336,9 @@ def _counting(monkeypatch) -> list[str]:
     return runs
 
 
-def _rebuild(site) -> tuple[list[str], object]:
+def _rebuild(site, notes: list[str] | None = None) -> tuple[list[str], object]:
     new_process()
-    return build_once(site.load())
+    return build_once(site.load(), notes)
 
 
 def test_a_warm_build_starts_no_pandoc_and_a_change_formats_again(tmp_path, monkeypatch):
@@ -353,8 +353,11 @@ def test_a_warm_build_starts_no_pandoc_and_a_change_formats_again(tmp_path, monk
     cold = site.html("index.md")
     assert (first, len(runs), len(started)) == (([], None), 1, 1)
 
-    assert _rebuild(site) == ([], None)
+    notes: list[str] = []
+    assert _rebuild(site, notes) == ([], None)
     assert (len(runs), len(started), site.html("index.md")) == (1, 1, cold)
+    # Nor does it parse an entry: the cache key is the .bib files' fingerprint, not the CSL-JSON.
+    assert "DEBUG: bibcite: 0 of 6 entries parsed" in notes
 
     site.config["plugins"][0]["bibcite"]["style"] = "chicago-author-date"
     site.write({}, {})
@@ -378,7 +381,7 @@ def test_markup_in_what_pandoc_or_a_cache_returns_reaches_no_page(tmp_path, monk
     passes the same allow-list on its way into the page."""
     from bibcite.styles.csl import engine
 
-    def tampered(output: str) -> dict:
+    def tampered(output: str, label) -> dict:
         return {
             "clusters": [
                 [
@@ -391,9 +394,11 @@ def test_markup_in_what_pandoc_or_a_cache_returns_reaches_no_page(tmp_path, monk
             "entries": [
                 [
                     "k1",
-                    "",
+                    "<i>1.</i>",
                     '<img src=x onerror="alert(1)"><a href="javascript:alert(1)">'
                     'Alpha</a> <em style="color:red">2001</em>',
+                    '"><script>alert(2)</script>',
+                    "<b>Alpha</b>",
                 ]
             ],
         }
@@ -406,6 +411,9 @@ def test_markup_in_what_pandoc_or_a_cache_returns_reaches_no_page(tmp_path, monk
     assert [a["href"] for a in soup.select("a")] == ["#ref-solo2001", "#cite-1"]
     assert soup.select_one("span.bibcite-citation").get_text() == "(Aalert(1))"
     assert _entries(str(soup)) == ["Alpha 2001"]
+    # The plain texts are written escaped: a label, and the title attribute.
+    assert soup.select_one(".bibcite-csl-label").get_text() == "<i>1.</i>"
+    assert soup.select_one("a.bibcite-ref")["title"] == '"><script>alert(2)</script>'
 
 
 # --- everything else, with a CSL style ------------------------------------------------------

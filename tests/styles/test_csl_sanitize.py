@@ -13,7 +13,7 @@ from conftest import load_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bibcite.styles.csl import styles
+from bibcite.styles.csl import sanitize, styles
 from bibcite.styles.csl.engine import Cited, CslFormatter
 from bibcite.styles.csl.sanitize import clean, text
 
@@ -274,6 +274,23 @@ def test_clean_never_lets_anything_live_through(fragment):
     assert clean(cleaned) == cleaned  # what it writes, it keeps as it is
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_checked_is_clean_by_a_shorter_way(fragment):
+    """What the cache holds is checked, and cleaned only when it is not clean already: either
+    way the page gets what `clean` writes."""
+    assert sanitize.checked(fragment) == clean(fragment)
+    assert sanitize.checked(clean(fragment)) == clean(fragment)
+
+
+def test_checked_keeps_clean_html_as_it_is_and_cleans_the_rest():
+    kept = '(<a href="#ref-k1" role="doc-biblioref">Smith &amp; Jones, 2011</a>) <em>J</em>'
+    assert sanitize.checked(kept) is kept
+    assert sanitize.checked("<em>open") == "<em>open</em>"
+    assert sanitize.checked("<em>a</b>") == "<em>a</em>"
+    assert sanitize.checked('<a href="javascript:x">y</a>') == "y"
+
+
 # --- the engine end to end ------------------------------------------------------------------
 
 HOSTILE_BIB = r"""
@@ -399,6 +416,8 @@ def test_html_from_the_cache_on_disk_goes_through_the_allow_list(tmp_path: Path)
                 "<b>1.</b><script>x</script>",
                 '<a href="javascript:alert(4)">T</a> <iframe src="https://evil.example/">'
                 '</iframe><span style="color:red" onclick="alert(5)">s</span> <em>ok',
+                "<b>text</b>",
+                "<i>label</i>",
             ]
         ],
     }
@@ -409,5 +428,7 @@ def test_html_from_the_cache_on_disk_goes_through_the_allow_list(tmp_path: Path)
     cluster = formatter.cluster(("p.md", 0))
     assert cluster.html == 'alert(1)<a data-bibcite-key="a">A 2000</a>'
     assert formatter.get("a").html == "T s <em>ok</em>"
-    assert formatter.get("a").text == "T s ok"
-    assert formatter.margin("a") == "1.x"
+    # The plain texts are data, escaped wherever they are written (render.escape).
+    reference = formatter.get("a")
+    assert (reference.text, reference.label) == ("<b>text</b>", "<i>label</i>")
+    assert formatter.margin("a") == "<b>1.</b><script>x</script>"

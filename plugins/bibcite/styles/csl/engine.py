@@ -13,7 +13,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bibcite.bibliography.load import Bibliography
@@ -26,7 +26,7 @@ from bibcite.styles.formatter import Reference
 from bibcite.styles.vancouver import family_names, has_others
 
 # Bump when what is stored changes shape.
-FORMAT = "3"
+FORMAT = "4"
 DEFAULT_TIMEOUT = 120.0
 _MANY = 500  # more cited entries than this: say at info level that pandoc runs
 
@@ -124,6 +124,8 @@ class CslFormatter:
         key = self.bibliography.entries.spelling.get(written.lower())
         if key is None:
             return ""
+        if self.formatted is not None and key in self.formatted.references:
+            return self.formatted.references[key].label  # with no entry parsed
         entry = self.bibliography.entries[key]
         return self._words.authors(family_names(entry), others=has_others(entry))
 
@@ -146,21 +148,26 @@ class CslFormatter:
 
     def prepare(self, clusters: Sequence[Cited], keys: Iterable[str]) -> None:
         """Format `clusters` (in reading order) and the entries `keys`, which every list of the
-        site shows (the cited ones among them): from the cache when nothing changed."""
+        site shows (the cited ones among them): from the cache when nothing changed.
+
+        The cache key holds the .bib files' fingerprint and the keys formatted, not their
+        CSL-JSON: the CSL-JSON is made from those alone (by this FORMAT's code), and making it
+        would parse every cited entry, which a warm build otherwise never does."""
         cited = _cited_keys(clusters)
         wanted = list(dict.fromkeys([*cited, *keys]))
         ids = {key: f"k{number}" for number, key in enumerate(wanted, 1)}
-        items = [csl_item(ids[key], self.bibliography.entries[key]) for key in wanted]
         uncited = [key for key in wanted if key not in set(cited)]
         document = _document(clusters, ids, uncited, self.style.numeric)
         tool = _find()
         key = _digest(
             FORMAT,
-            json.dumps(items, sort_keys=True),
+            self.bibliography.fingerprint,
+            json.dumps(wanted),
             self.style.digest,
             self.lang,
             document,
             tool.identity,
+            repr(self.signature[-1]),  # the words of the narrative labels
         )
         if key == self._key and self.formatted is not None:
             return
@@ -168,22 +175,26 @@ class CslFormatter:
         if self._disk is not None:
             stored = self._disk.read("csl", key, _valid_stored)
         if stored is None:
-            stored = self._run(tool, document, items, len(wanted))
+            stored = self._run(tool, document, wanted, ids)
             if self._disk is not None:
                 self._disk.write("csl", key, [json.dumps(stored, ensure_ascii=False)])
         else:
             log.debug("CSL citations and references read from the cache on disk")
-        self.formatted = self._read(stored, clusters, ids)
+        self.formatted = _read(stored, clusters, ids)
         self._key = key
 
-    def _run(self, tool: pandoc.Pandoc, document: str, items: list[dict], count: int) -> dict:
+    def _run(
+        self, tool: pandoc.Pandoc, document: str, wanted: list[str], ids: dict[str, str]
+    ) -> dict:
         try:
             pandoc.check_version(tool)
         except pandoc.PandocError as error:
             raise CslError(str(error)) from None
+        entries = self.bibliography.entries
+        items = [csl_item(ids[key], entries[key]) for key in wanted]
         shown = os.path.basename(self.style.path)
-        say = log.info if count > _MANY else log.debug
-        say("formatting %s references with %s (pandoc)", f"{count:,}", shown)
+        say = log.info if len(wanted) > _MANY else log.debug
+        say("formatting %s references with %s (pandoc)", f"{len(wanted):,}", shown)
         with tempfile.TemporaryDirectory(prefix="bibcite-csl-") as folder:
             path = os.path.join(folder, "references.json")
             with open(path, "w", encoding="utf-8") as file:
@@ -200,31 +211,34 @@ class CslFormatter:
             except pandoc.PandocError as error:
                 raise CslError(str(error)) from None
         self.runs += 1
-        return _parse(output)
-
-    def _read(self, stored: dict, clusters: Sequence[Cited], ids: dict[str, str]) -> Formatted:
         by_id = {value: key for key, value in ids.items()}
-        found = {int(n): (html, attached) for n, html, attached in stored["clusters"]}
-        done = {}
-        for number, cited in enumerate(clusters, 1):
-            if number in found:
-                html, attached = found[number]
-                done[cited.where] = Cluster(_rekeyed(sanitize.clean(html), by_id), attached)
-        margins, rank, references = {}, {}, {}
-        for place, (pandoc_id, margin, body) in enumerate(stored["entries"]):
-            key = by_id.get(pandoc_id)
-            if key is None:
-                continue
-            entry = self.bibliography.entries[key]
-            margins[key], rank[key] = sanitize.text(margin), place
-            body = sanitize.clean(body)
-            references[key] = Reference(
-                key=key,
-                html=body,
-                text=sanitize.text(body),
-                label=self._words.authors(family_names(entry), others=has_others(entry)),
-            )
-        return Formatted(done, margins, rank, references)
+
+        def label(pandoc_id: str) -> str:
+            entry = entries[by_id[pandoc_id]]
+            return self._words.authors(family_names(entry), others=has_others(entry))
+
+        return _parse(output, label)
+
+
+def _read(stored: dict, clusters: Sequence[Cited], ids: dict[str, str]) -> Formatted:
+    """What pandoc made, or the cache holds, for these clusters and ids: its HTML checked
+    against the allow-list again (a cache may come from elsewhere), its text escaped where
+    it is written."""
+    by_id = {value: key for key, value in ids.items()}
+    found = {n: (html, attached) for n, html, attached in stored["clusters"]}
+    done = {}
+    for number, cited in enumerate(clusters, 1):
+        if number in found:
+            html, attached = found[number]
+            done[cited.where] = Cluster(_rekeyed(sanitize.checked(html), by_id), attached)
+    margins, rank, references = {}, {}, {}
+    for place, (pandoc_id, margin, body, text, label) in enumerate(stored["entries"]):
+        key = by_id.get(pandoc_id)
+        if key is None:
+            continue
+        margins[key], rank[key] = margin, place
+        references[key] = Reference(key, sanitize.checked(body), text, label)
+    return Formatted(done, margins, rank, references)
 
 
 def _find() -> pandoc.Pandoc:
@@ -293,21 +307,25 @@ def _document(
     return "\n".join(parts)
 
 
-def _parse(output: str) -> dict:
+def _parse(output: str, label: Callable[[str], str]) -> dict:
+    """pandoc's HTML as rows to keep: each cluster's HTML and whether it follows the text
+    with no space; each entry's label, HTML, text and narrative `label`, in the style's order."""
     clusters: list[list] = []
     for match in _CLUSTER.finditer(output):
+        html = sanitize.clean(match[4])
         if match[2] and clusters and clusters[-1][0] == int(match[1]):  # a narrative's others
-            clusters[-1][1] += " " + match[4]
+            clusters[-1][1] += " " + html
         else:
-            clusters.append([int(match[1]), match[4], not match[3]])
+            clusters.append([int(match[1]), html, not match[3]])
     entries = []
     for match in _ENTRY.finditer(output):
         body = match[2].strip()
         margin = ""
         split = _MARGIN.match(body)
         if split:
-            margin, body = split[1], split[2]
-        entries.append([match[1], margin, body])
+            margin, body = sanitize.text(split[1]), split[2]
+        body = sanitize.clean(body)
+        entries.append([match[1], margin, body, sanitize.text(body), label(match[1])])
     return {"clusters": clusters, "entries": entries}
 
 
@@ -321,13 +339,13 @@ def _valid_stored(value: object) -> bool:
         and all(
             isinstance(row, list)
             and len(row) == 3
-            and isinstance(row[0], int)
+            and type(row[0]) is int
             and isinstance(row[1], str)
             and isinstance(row[2], bool)
             for row in clusters
         )
         and all(
-            isinstance(row, list) and len(row) == 3 and all(isinstance(v, str) for v in row)
+            isinstance(row, list) and len(row) == 5 and all(isinstance(v, str) for v in row)
             for row in entries
         )
     )
