@@ -6,7 +6,14 @@ One more row, the frozen floor (frozen_floor.py), is MkDocs with only bibcite's 
 garbage collector: a saving to the whole build that does not grow with the site, which bibcite's
 overhead over the floor includes and its overhead over the frozen floor does not.
 
-    python bench/run.py [--repeat 5] [--scales 1,2,4] [--entries 5000 --pages 200 --per-page 10]
+bibcite's rows use its default style, Vancouver. At 1× only, four more rows build with CSL
+styles, AMA and APA, cold and warm, each with a cache folder of its own; pandoc formats their
+citations, and a hook (pandoc_probe.py) counts the pandoc processes each build starts: a warm
+build must start none. pandoc's APA disambiguation grows faster than the site (a 1× site cites
+1,900 entries), so larger sizes skip these rows, and `--no-csl` skips them at 1× too.
+
+    python bench/run.py [--repeat 5] [--scales 1,2,4] [--no-csl] [--no-serve]
+                        [--entries 5000 --pages 200 --per-page 10]
 
 mkdocs-bibtex goes into a virtual environment of its own under bench/.peer-venv, so the
 project's own environment never holds it.
@@ -51,12 +58,33 @@ nav:
   - search
 {plugin}
 """
+# CSL rows: pandoc may take this long (seconds) before bibcite gives up. The default, 120 s, is
+# close to what APA takes at 1× on a busy 2-core machine; a benchmark should not fail on it.
+CSL_TIMEOUT = 600
+CSL_STYLES = {"ama": "american-medical-association", "apa": "apa"}  # config label: style
+
+
+def _hook(name: str) -> str:
+    return f"hooks:\n  - {json.dumps(str(HERE / name))}\n"
+
+
+def _csl(style: str, label: str) -> str:
+    return (
+        "  - bibcite:\n      bibliography: refs.bib\n"
+        f"      style: {style}\n      cache_dir: .cache-{label}\n"
+        f"      csl_timeout: {CSL_TIMEOUT}\n"
+    )
+
+
 CONFIGS = {  # label: (hooks, plugin)
     "floor": ("", ""),
-    "frozen": (f"hooks:\n  - {json.dumps(str(HERE / 'frozen_floor.py'))}\n", ""),
+    "frozen": (_hook("frozen_floor.py"), ""),
     "bibcite": ("", "  - bibcite:\n      bibliography: refs.bib\n"),
     "peer": ("", "  - bibtex:\n      bib_file: refs.bib\n"),
+    **{name: (_hook("pandoc_probe.py"), _csl(style, name)) for name, style in CSL_STYLES.items()},
 }
+# Each config's cache folder, which a cold build removes first.
+CACHES = {"bibcite": ".cache", **{label: f".cache-{label}" for label in CSL_STYLES}}
 
 
 def peer_python() -> str:
@@ -101,10 +129,12 @@ def mkdocs_build(python: str, root: Path, out: Path, label: str) -> list[str]:
     return [python, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
 
 
-def build(python: str, root: Path, out: Path, label: str, *, cold: bool) -> tuple[float, float]:
-    """One build in a new process: (wall seconds, peak resident MiB)."""
+def build(
+    python: str, root: Path, out: Path, label: str, *, cold: bool
+) -> tuple[float, float, str]:
+    """One build in a new process: (wall seconds, peak resident MiB, what it wrote to stderr)."""
     if cold:
-        shutil.rmtree(root / ".cache", ignore_errors=True)
+        shutil.rmtree(root / CACHES.get(label, ".cache"), ignore_errors=True)
     os.sync()  # the last build's pages are written out before this one starts, not during it
     command = mkdocs_build(python, root, out, label)
     with tempfile.TemporaryFile(
@@ -114,20 +144,40 @@ def build(python: str, root: Path, out: Path, label: str, *, cold: bool) -> tupl
         process = subprocess.Popen(command, env=BUILD_ENV, cwd=root, stderr=log, text=True)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
+        log.seek(0)
+        text = log.read()
         if os.waitstatus_to_exitcode(status) != 0:
-            log.seek(0)
-            raise SystemExit(f"{label} build failed:\n{log.read()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+            raise SystemExit(f"{label} build failed:\n{text[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, text
+
+
+PROBE = "bench-probe:"  # the line pandoc_probe.py writes
+
+
+def probed(log: str) -> tuple[int, float]:
+    """(pandoc processes started, CPU seconds of the processes waited for) from a CSL build's
+    stderr, as pandoc_probe.py wrote them."""
+    for line in log.splitlines():
+        if line.startswith(PROBE):
+            fields = dict(part.split("=", 1) for part in line[len(PROBE) :].split())
+            return int(fields["pandoc"]), float(fields["children_cpu"])
+    raise SystemExit(f"a CSL build wrote no '{PROBE}' line: is pandoc_probe.py its hook?")
 
 
 Runs = dict[str, list[tuple[float, float]]]  # row -> (wall seconds, peak MiB) of each round
 ROWS = [
     ("floor", "MkDocs, no citation plugin (floor)"),
     ("frozen", "MkDocs, only bibcite's freeze of the collector (frozen floor)"),
-    ("cold", "bibcite, no cache (cold)"),
-    ("warm", "bibcite, cache from the run before (warm)"),
+    ("cold", "bibcite, Vancouver (default), no cache (cold)"),
+    ("warm", "bibcite, Vancouver (default), cache from the run before (warm)"),
+    ("ama-cold", "bibcite, AMA (CSL), no cache (cold)"),
+    ("ama-warm", "bibcite, AMA (CSL), cache from the run before (warm)"),
+    ("apa-cold", "bibcite, APA (CSL), no cache (cold)"),
+    ("apa-warm", "bibcite, APA (CSL), cache from the run before (warm)"),
     ("peer", "mkdocs-bibtex 4.4 (peer)"),
 ]
+CSL_ROWS = ["ama-cold", "ama-warm", "apa-cold", "apa-warm"]
+WARM_TARGET = 1.15  # a warm CSL build within this many times the floor of its round
 
 
 @dataclass
@@ -136,19 +186,33 @@ class Site:
     size: str
     root: Path
     out: Path
+    csl: bool = False  # with the CSL rows
     runs: Runs = field(default_factory=lambda: {label: [] for label, _ in ROWS})
+    # CSL row -> (pandoc processes, their CPU seconds) of each round
+    pandoc: dict[str, list[tuple[int, float]]] = field(
+        default_factory=lambda: {label: [] for label in CSL_ROWS}
+    )
 
 
 def measure_round(site: Site, python: str, peer: str) -> None:
-    """One build of each row, one after the other: bibcite's on each side of each floor's."""
+    """One build of each row, one after the other: bibcite's on each side of each floor's. The
+    CSL cold builds come first (APA's takes a minute or more) and their warm builds right after
+    the floors, so each is a few seconds from the floor it is set against."""
+    csl_cold = [(f"{label}-cold", label, True, python) for label in CSL_STYLES]
+    csl_warm = [(f"{label}-warm", label, False, python) for label in CSL_STYLES]
     for label, config, cold, interpreter in [
+        *(csl_cold if site.csl else []),
         ("cold", "bibcite", True, python),
         ("floor", "floor", False, python),
         ("warm", "bibcite", False, python),  # with the cache the cold build wrote
         ("frozen", "frozen", False, python),
+        *(csl_warm if site.csl else []),  # with the caches their cold builds wrote
         ("peer", "peer", False, peer),
     ]:
-        site.runs[label].append(build(interpreter, site.root, site.out, config, cold=cold))
+        wall, memory, log = build(interpreter, site.root, site.out, config, cold=cold)
+        site.runs[label].append((wall, memory))
+        if label in site.pandoc:
+            site.pandoc[label].append(probed(log))
 
 
 def serve_rebuild(root: Path, out: Path, python: str, label: str) -> float:
@@ -236,7 +300,7 @@ def overhead(runs: Runs, label: str, floor: str = "floor") -> float:
     return statistics.median(overheads(runs, label, floor))
 
 
-def report(site: Site, serve: dict[str, float]) -> None:
+def report(site: Site, serve: dict[str, float], csl: bool) -> None:
     runs = site.runs
     floor_wall, floor_memory = median(runs["floor"], 0), median(runs["floor"], 1)
     peer_overhead = overhead(runs, "peer")
@@ -247,17 +311,16 @@ def report(site: Site, serve: dict[str, float]) -> None:
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, name in ROWS:
+        if not runs[label]:  # a CSL row at a size that skips them
+            continue
         wall, memory = median(runs[label], 0), median(runs[label], 1)
         extra = overhead(runs, label)
         spread = ""
         if label != "floor" and len(runs[label]) >= 4:
             low, _, high = statistics.quantiles(overheads(runs, label), n=4)
             spread = f"{low:+.2f} to {high:+.2f}"
-        ratio = (
-            f"{extra / peer_overhead:.2f}"
-            if label in ("cold", "warm") and peer_overhead > 0
-            else ""
-        )
+        bibcite = label in ("cold", "warm", *CSL_ROWS)
+        ratio = f"{extra / peer_overhead:.2f}" if bibcite and peer_overhead > 0 else ""
         print(
             f"| {name} | {wall:.2f} | {extra:+.2f} | {spread} | {1 + extra / floor_wall:.2f}"
             f" | {ratio} | {memory:.0f} | {memory / floor_memory:.2f} |"
@@ -266,11 +329,59 @@ def report(site: Site, serve: dict[str, float]) -> None:
         f"\nOver the frozen floor of each round: cold {overhead(runs, 'cold', 'frozen'):+.2f} s, "
         f"warm {overhead(runs, 'warm', 'frozen'):+.2f} s"
     )
+    if site.csl:
+        report_csl(site)
+    elif csl:
+        print("\nCSL rows (AMA, APA) skipped at this size: they are built at 1× only.")
+    else:
+        print("\nCSL rows (AMA, APA) skipped: --no-csl.")
     if serve:
         print(
             f"\n`mkdocs serve` rebuild after editing one page: floor {serve['floor']:.2f} s, "
             f"bibcite {serve['bibcite']:.2f} s (MkDocs' own figure)"
         )
+
+
+def report_csl(site: Site) -> None:
+    """Whether each CSL build started pandoc, and each build's wall time over its round's floor
+    (Vancouver's warm build beside them)."""
+    runs = site.runs
+    print(
+        f"\nCSL builds (pandoc's time limit raised to {CSL_TIMEOUT} s): the pandoc processes each"
+        " started and the CPU time of the processes it ran (pandoc's), from pandoc_probe.py;"
+        " wall time ÷ the floor of the same round (target for a warm build: within"
+        f" {WARM_TARGET:.2f}×)\n"
+    )
+    print(
+        "| build | pandoc processes, each round | CPU of its child processes (s), median"
+        " | × floor, each round | × floor, median | middle half | warm within target |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for label, name in ROWS:
+        if label not in ("warm", *CSL_ROWS):
+            continue
+        ratios = [run[0] / under[0] for run, under in zip(runs[label], runs["floor"], strict=True)]
+        middle = processes = cpu = target = ""
+        if len(ratios) >= 4:
+            low, _, high = statistics.quantiles(ratios, n=4)
+            middle = f"{low:.2f} to {high:.2f}"
+        if label in site.pandoc:
+            processes = ", ".join(str(count) for count, _ in site.pandoc[label])
+            cpu = f"{statistics.median(seconds for _, seconds in site.pandoc[label]):.2f}"
+        if label.endswith("warm"):
+            target = "yes" if statistics.median(ratios) <= WARM_TARGET else "no"
+            if any(count for count, _ in site.pandoc.get(label, [])):
+                target += "; started pandoc"
+        each = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+        print(
+            f"| {name} | {processes} | {cpu} | {each} | {statistics.median(ratios):.2f}"
+            f" | {middle} | {target} |"
+        )
+    warm = [n for label in CSL_ROWS if label.endswith("warm") for n, _ in site.pandoc[label]]
+    print(
+        "\nWarm CSL builds started "
+        + ("no pandoc." if not any(warm) else f"{sum(warm)} pandoc processes in all: a fault.")
+    )
 
 
 def report_scaling(sites: list[Site]) -> None:
@@ -334,6 +445,7 @@ def main() -> None:
     parser = site_options(__doc__.splitlines()[0], scales="1,2,4")
     parser.add_argument("--repeat", type=int, default=5)  # 4+ for the middle half
     parser.add_argument("--no-serve", action="store_true", help="skip the serve-rebuild figure")
+    parser.add_argument("--no-csl", action="store_true", help="skip the CSL rows (AMA, APA) at 1×")
     args = parser.parse_args()
     python, peer = sys.executable, peer_python()
     compile_plugin(python)
@@ -356,11 +468,14 @@ def main() -> None:
             names = write_site(root, entries=entries, pages=pages, per_page=args.per_page)
             write_configs(root, names)
             size = f"{entries} entries, {pages} pages, {args.per_page} citations a page"
-            sites.append(Site(scale, size, root, out))
+            sites.append(Site(scale, size, root, out, csl=scale == 1 and not args.no_csl))
         # Rounds of every row at every size, so drift in the machine's speed hits all alike.
-        for _ in range(args.repeat):
+        for number in range(1, args.repeat + 1):
             for site in sites:
+                start = time.perf_counter()
                 measure_round(site, python, peer)
+                took = time.perf_counter() - start
+                print(f"round {number}/{args.repeat}, {site.scale}×: {took:.0f} s", file=sys.stderr)
         for site in sites:
             serve = {}
             if site.scale == 1 and not args.no_serve:
@@ -368,7 +483,7 @@ def main() -> None:
                     label: serve_rebuild(site.root, site.out, python, label)
                     for label in ("floor", "bibcite")
                 }
-            report(site, serve)
+            report(site, serve, csl=not args.no_csl)
         report_scaling(sites)
 
 
