@@ -13,7 +13,7 @@ from mkdocs.config.base import ValidationError
 from bibcite import checks
 from bibcite.bibliography.remote import is_url
 from bibcite.bibliography.zotero import DEFAULT_API, is_zotero
-from bibcite.checks import DEFAULT_STYLE
+from bibcite.checks import DEFAULT_CSL_TIMEOUT, DEFAULT_STYLE
 
 T = TypeVar("T")
 
@@ -217,7 +217,7 @@ class BibciteConfig(base.Config):
     ...); a CSL style bibcite ships ('apa', 'american-medical-association', ...); or the path of
     a .csl file, relative to mkdocs.yml. CSL styles need pandoc 3 (the `csl` extra)."""
 
-    csl_timeout = Seconds(default=120.0)
+    csl_timeout = Seconds(default=DEFAULT_CSL_TIMEOUT)
     """CSL styles: how long pandoc may take to format the site's citations, in seconds."""
 
     max_authors = AuthorCount(default=6)

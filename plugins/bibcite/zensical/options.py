@@ -12,7 +12,7 @@ from bibcite import checks
 from bibcite.bibliography.disk_cache import misplaced
 from bibcite.bibliography.remote import is_url
 from bibcite.bibliography.zotero import DEFAULT_API, is_zotero
-from bibcite.checks import DEFAULT_STYLE
+from bibcite.checks import DEFAULT_CSL_TIMEOUT, DEFAULT_STYLE
 
 
 class OptionsError(Exception):
@@ -49,7 +49,7 @@ class Options:
     strict: bool = False
     search_links: tuple[str, ...] = ()
     zotero_api: str = DEFAULT_API
-    csl_timeout: float = 120.0
+    csl_timeout: float = DEFAULT_CSL_TIMEOUT
 
 
 _BOOLEANS = ("enabled", "per_page_references", "downloads", "cache", "strict", "narrative")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bibcite.bibliography.load import Bibliography
+from bibcite.checks import DEFAULT_CSL_TIMEOUT
 from bibcite.locales import ENGLISH, Words
 from bibcite.problems import Problem, log
 from bibcite.styles.csl import pandoc, sanitize
@@ -27,7 +28,7 @@ from bibcite.styles.vancouver import family_names, has_others
 
 # Bump when what is stored changes shape.
 FORMAT = "4"
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = DEFAULT_CSL_TIMEOUT
 _MANY = 500  # more cited entries than this: say at info level that pandoc runs
 
 _CLUSTER = re.compile(
