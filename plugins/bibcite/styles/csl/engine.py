@@ -157,7 +157,7 @@ class CslFormatter:
         cited = _cited_keys(clusters)
         wanted = list(dict.fromkeys([*cited, *keys]))
         ids = {key: f"k{number}" for number, key in enumerate(wanted, 1)}
-        uncited = [key for key in wanted if key not in set(cited)]
+        uncited = wanted[len(cited) :]  # `wanted` starts with the cited keys
         document = _document(clusters, ids, uncited, self.style.numeric)
         tool = _find()
         key = _digest(
