@@ -432,3 +432,15 @@ def test_html_from_the_cache_on_disk_goes_through_the_allow_list(tmp_path: Path)
     reference = formatter.get("a")
     assert (reference.text, reference.label) == ("<b>text</b>", "<i>label</i>")
     assert formatter.margin("a") == "<b>1.</b><script>x</script>"
+
+
+def test_an_entry_not_prepared_shows_what_it_has_escaped(tmp_path: Path):
+    """Every entry a page shows is given to `prepare`; one that was not (a bug) still reads,
+    as the pybtex formatter shows an entry its style cannot finish, and never as markup."""
+    bibliography = load_text(
+        tmp_path, "@book{a, author = {Smith, Jo}, title = {<b>T</b> & U}, year = {2000}}"
+    )
+    formatter = CslFormatter(bibliography, styles.load("apa", ""), lang="en-US")
+    reference = formatter.get("a")
+    assert reference.html == "Smith. &lt;b&gt;T&lt;/b&gt; &amp; U. 2000."
+    assert (reference.text, reference.label) == ("Smith. <b>T</b> & U. 2000.", "Smith")

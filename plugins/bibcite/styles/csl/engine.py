@@ -15,20 +15,24 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bibcite.bibliography.load import Bibliography
 from bibcite.checks import DEFAULT_CSL_TIMEOUT
 from bibcite.locales import ENGLISH, Words
 from bibcite.problems import Problem, log
+from bibcite.styles import escaping
 from bibcite.styles.csl import pandoc, sanitize
 from bibcite.styles.csl.csl_json import csl_item
 from bibcite.styles.csl.styles import CslStyle
-from bibcite.styles.formatter import Reference
+from bibcite.styles.formatter import Reference, _what_it_has
 from bibcite.styles.vancouver import family_names, has_others
+
+if TYPE_CHECKING:
+    from bibcite.bibliography.disk_cache import DiskCache
 
 # Bump when what is stored changes shape.
 FORMAT = "4"
-DEFAULT_TIMEOUT = DEFAULT_CSL_TIMEOUT
 _MANY = 500  # more cited entries than this: say at info level that pandoc runs
 
 _CLUSTER = re.compile(
@@ -53,14 +57,14 @@ class CslError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Cluster:
-    html: str  # pandoc's citation, its links to entries as `<a href="#ref-kN" role=...>`
+    html: str  # pandoc's citation, its links to entries as `<a data-bibcite-key="KEY">`
     attached: bool  # pandoc wrote it with no space before (superscripts)
 
 
 @dataclass(frozen=True)
 class Formatted:
     clusters: dict[tuple[str, int], Cluster]
-    margins: dict[str, str]  # key -> "1. ", "[1] " for numeric styles; '' for author-date
+    margins: dict[str, str]  # key -> "1.", "[1]" for numeric styles; '' for author-date
     rank: dict[str, int]  # key -> its place in the style's bibliography order
     references: dict[str, Reference]
 
@@ -87,8 +91,8 @@ class CslFormatter:
         style: CslStyle,
         *,
         lang: str,
-        timeout: float = DEFAULT_TIMEOUT,
-        disk=None,
+        timeout: float = DEFAULT_CSL_TIMEOUT,
+        disk: DiskCache | None = None,
         words: Words = ENGLISH,
     ) -> None:
         self.bibliography = bibliography
@@ -117,9 +121,13 @@ class CslFormatter:
     # --- the formatter's interface ----------------------------------------------------------
 
     def get(self, key: str) -> Reference:
-        if self.formatted is None or key not in self.formatted.references:
-            raise KeyError(f"entry '{key}' was not formatted: prepare() lists every key shown")
-        return self.formatted.references[key]
+        if self.formatted is not None and key in self.formatted.references:
+            return self.formatted.references[key]
+        # Not among the entries `prepare` was given (it is given every one a page shows): what
+        # the entry has, as the pybtex formatter shows an entry its style cannot finish.
+        log.debug("entry '%s' shown without its CSL formatting", key)
+        text = "".join(_what_it_has(self.bibliography.entries[key]))
+        return Reference(key, escaping.escape(text), text, self.label_of(key))
 
     def label_of(self, written: str) -> str:
         key = self.bibliography.entries.spelling.get(written.lower())
@@ -372,7 +380,7 @@ def for_site(
     language: str,
     numbering: str,
     timeout: float,
-    disk=None,
+    disk: DiskCache | None = None,
     words: Words = ENGLISH,
 ) -> CslFormatter:
     """The CSL formatter a host's options ask for. The locale: the `locale` option, else the
