@@ -39,7 +39,10 @@ def test_each_file_is_a_translation(language):
     """Words that read the same in two languages are few ('et al.'), not most of the file."""
     english, found = read("en"), read(language)
     same = {key for key in english if found[key] == english[key]}
-    assert same <= {"many_authors"}, same
+    # "et al.", NLM's "[Internet]" and "In:", "editor" and "p." read the same in several.
+    alike = {"many_authors", "vancouver_et_al", "vancouver_internet", "vancouver_in"}
+    alike |= {"vancouver_editor", "vancouver_page"}
+    assert same <= alike, same
 
 
 @pytest.mark.parametrize(

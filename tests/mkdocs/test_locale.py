@@ -232,3 +232,49 @@ def test_bibliography_blocks_group_headings_are_in_the_sites_language(tmp_path):
         ["Journal articles", "Books", "Other"],
         ["2001", "2002", "No date"],
     ]
+
+
+VANCOUVER = r"""
+@incollection{chap, author = {Alpha, Ann}, title = {A chapter}, booktitle = {The Book},
+  editor = {Beta, Bo and Gamma, Cy}, publisher = {P}, address = {Porto Alegre}, year = {2010},
+  pages = {12--19}}
+@online{web, author = {Delta, Di}, title = {A page}, url = {https://example.org/a},
+  urldate = {2020-01-05}, year = {2019}}
+@phdthesis{thesis, author = {Echo, Ed}, title = {A thesis}, school = {UFRGS}, year = {2012}}
+@techreport{tr, author = {Foxtrot, Fi and others}, title = {A report}, institution = {I},
+  number = {7}, year = {2015}}
+@unpublished{draft, author = {Golf, Gu}, title = {A draft}, year = {2016}}
+"""
+
+
+def _vancouver(tmp_path, locale: str) -> list[str]:
+    page = "# Referências\n\n[@chap; @web; @thesis; @tr; @draft]\n"
+    options = {"bibliography": "v.bib", "locale": locale}
+    result = build_site(tmp_path, {"index.md": page}, bib={"v.bib": VANCOUVER}, options=options)
+    assert result.messages == []
+    html = BeautifulSoup(result.html("index.md"), "html.parser")
+    return [squash(item.get_text()) for item in html.select(".bibcite-references .bibcite-entry")]
+
+
+def test_vancouver_references_write_the_sites_words(tmp_path):
+    assert _vancouver(tmp_path / "pt", "pt-BR") == [
+        "Alpha A. A chapter. In: Beta B, Gamma C, editores. The Book. Porto Alegre: P; 2010. "
+        "p. 12-9.",
+        "Delta D. A page [Internet]. 2019 [citado 2020 Jan 5]. Disponível em: "
+        "https://example.org/a",
+        "Echo E. A thesis [tese de doutorado]. UFRGS; 2012.",
+        "Foxtrot F, et al. A report. I; 2015. Relatório n.º: 7.",
+        "Golf G. A draft. Não publicado; 2016.",
+    ]
+    assert _vancouver(tmp_path / "de", "de")[0].endswith(
+        "In: Beta B, Gamma C, Herausgeber. The Book. Porto Alegre: P; 2010. S. 12-9."
+    )
+    assert _vancouver(tmp_path / "en", "en") == [
+        "Alpha A. A chapter. In: Beta B, Gamma C, editors. The Book. Porto Alegre: P; 2010. "
+        "p. 12-9.",
+        "Delta D. A page [Internet]. 2019 [cited 2020 Jan 5]. Available from: "
+        "https://example.org/a",
+        "Echo E. A thesis [dissertation]. UFRGS; 2012.",
+        "Foxtrot F, et al. A report. I; 2015. Report No.: 7.",
+        "Golf G. A draft. Unpublished; 2016.",
+    ]

@@ -76,6 +76,20 @@ class Words:
     group_proceedings: str
     group_report: str
     group_unpublished: str
+    # The Vancouver style's words (styles.vancouver.Terms, each field with this prefix).
+    vancouver_et_al: str
+    vancouver_editor: str
+    vancouver_editors: str
+    vancouver_in: str
+    vancouver_chapter: str
+    vancouver_page: str
+    vancouver_report_number: str
+    vancouver_internet: str
+    vancouver_cited: str  # {date}
+    vancouver_available_from: str
+    vancouver_dissertation: str
+    vancouver_masters_thesis: str
+    vancouver_unpublished: str
 
     def authors(self, names: list[str], *, others: bool = False) -> str:
         """The narrative label: "Smith", "Smith and Jones", "Smith et al."."""

@@ -40,6 +40,7 @@ from bibcite.styles.csl import engine as csl_engine
 from bibcite.styles.csl import styles as csl_styles
 from bibcite.styles.csl.engine import CslError, CslFormatter
 from bibcite.styles.formatter import ReferenceFormatter
+from bibcite.styles.vancouver import terms_of
 from bibcite.tables.extension import LiteratureTables
 from bibcite.tables.registry import TableRegistry, write_csv
 
@@ -169,6 +170,7 @@ class Session:
             style_options = {
                 "max_authors": options.max_authors,
                 "truncate_authors": options.truncate_authors,
+                "terms": terms_of(self.words),
             }
         key = formatter.signature(bibliography, options.style, style_options, self.words)
         if self.formatter is not None and self.formatter.signature == key:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -441,6 +442,35 @@ def _find(context: dict, *names: str) -> str:
     return _lookup(context["entry"], names, context.get("bib_data"))
 
 
+@dataclass(frozen=True)
+class Terms:
+    """The words the style writes, NLM's in English by default; a site's locale gives its own
+    (bibcite.locales: the `vancouver_*` words)."""
+
+    et_al: str = "et al."
+    editor: str = "editor"
+    editors: str = "editors"
+    in_: str = "In:"
+    chapter: str = "Chapter"
+    page: str = "p."
+    report_number: str = "Report No.:"
+    internet: str = "[Internet]"
+    cited: str = "[cited {date}]"
+    available_from: str = "Available from:"
+    dissertation: str = "dissertation"
+    masters_thesis: str = "master's thesis"
+    unpublished: str = "Unpublished"
+
+
+ENGLISH = Terms()
+
+
+def terms_of(words) -> Terms:
+    """A locale's Vancouver words (bibcite.locales.Words' `vancouver_*`)."""
+    names = [item.name for item in fields(Terms)]
+    return Terms(**{name: getattr(words, f"vancouver_{name.rstrip('_')}") for name in names})
+
+
 @node
 def field(children, context, *names):
     """The first of the named fields present, decoded from LaTeX."""
@@ -461,17 +491,19 @@ def persons(children, context, *roles):
     if len(people) > style.max_authors:
         people, others = people[: style.truncate_authors], True
     names = [_nlm_name(person) for person in people]
+    terms = style.terms
     if others:
-        names.append("et al.")
+        names.append(terms.et_al)
     if role == "editor":
-        names.append("editors" if len(names) > 1 else "editor")
+        names.append(terms.editors if len(names) > 1 else terms.editor)
     return Text(", ".join(names))
 
 
+# Thesis types -> the Terms field naming them.
 _THESES = {
     "phdthesis": "dissertation",
-    "mastersthesis": "master's thesis",
-    "mathesis": "master's thesis",
+    "mastersthesis": "masters_thesis",
+    "mathesis": "masters_thesis",
 }
 
 
@@ -482,11 +514,13 @@ def title(children, context, name="title", kind=""):
     if not value:
         return Text()
     text = _decode(value)
+    terms = context["style"].terms
     if kind == "internet" and _find(context, "url"):
-        return Text(text, " [Internet]")
+        return Text(text, " ", terms.internet)
     if kind == "thesis":
         thesis = plain_text(_find(context, "type")) or context["entry"].type
-        return Text(text, f" [{_THESES.get(thesis.lower(), thesis)}]")
+        known = _THESES.get(thesis.lower())
+        return Text(text, f" [{getattr(terms, known) if known else thesis}]")
     return text
 
 
@@ -500,8 +534,10 @@ def date(children, context, name=None):
 
 
 @node
-def pages(children, context, prefix=""):
+def pages(children, context, prefixed=False):
+    """The page range; after the locale's "p." when `prefixed`."""
     value = plain_text(_find(context, "pages"))
+    prefix = f"{context['style'].terms.page} " if prefixed else ""
     return Text(prefix + abbreviate_pages(value)) if value else Text()
 
 
@@ -534,15 +570,22 @@ def publication(children, context, publisher=("publisher",), cited=False):
     text = Text("; ").join([part for part in (place_name, when) if part])
     urldate = _find(context, "urldate") if cited else ""
     if urldate:
-        text = Text(text, " " if text else "", f"[cited {_iso_date(urldate)}]")
+        cited_on = context["style"].terms.cited.format(date=_iso_date(urldate))
+        text = Text(text, " " if text else "", cited_on)
     return text
 
 
 @node
-def prefixed(children, context, prefix):
-    """prefix + children, or nothing when the children are empty ("In: ...", "Report No.: 5")."""
+def prefixed(children, context, term):
+    """The term + children, or nothing when the children are empty ("In: ...", "Report No.: 5")."""
     text = join(sep=" ")[children].format_data(context)
-    return Text(prefix, " ", text) if text else text
+    return Text(getattr(context["style"].terms, term), " ", text) if text else text
+
+
+@node
+def term(children, context, name):
+    """A word of the locale's ("Unpublished")."""
+    return Text(getattr(context["style"].terms, name))
 
 
 def _link(url: str | None, shown: str) -> BaseText:
@@ -558,7 +601,8 @@ def links(children, context, always_url=False):
     pmid = _raw(_find(context, "pmid", "pubmed"))
     parts = []
     if url and (always_url or not _DOI.fullmatch(doi)):  # a DOI is the lasting link
-        parts.append(Text("Available from: ", _link(_HTTP.match(url) and url, url)))
+        available = context["style"].terms.available_from
+        parts.append(Text(available, " ", _link(_HTTP.match(url) and url, url)))
     identifiers = []
     if doi:
         doi_url = "https://doi.org/" + quote(doi, safe="/:;()._-")
@@ -591,24 +635,24 @@ INBOOK = toplevel[
     plain_title,
     sentence[edition],
     sentence[publication],
-    sentence(sep="; ")[prefixed("Chapter")[field("chapter")], pages("p. ")],
+    sentence(sep="; ")[prefixed("chapter")[field("chapter")], pages(prefixed=True)],
     links,
 ]
 INCOLLECTION = toplevel[
     authors,
     plain_title,
-    prefixed("In:")[sentence[persons("editor")], sentence[field("booktitle")]],
+    prefixed("in_")[sentence[persons("editor")], sentence[field("booktitle")]],
     sentence[edition],
     sentence[publication],
-    sentence[pages("p. ")],
+    sentence[pages(prefixed=True)],
     links,
 ]
 INPROCEEDINGS = toplevel[
     authors,
     plain_title,
-    prefixed("In:")[sentence[persons("editor")], event],
+    prefixed("in_")[sentence[persons("editor")], event],
     sentence[publication(publisher=("publisher", "organization"))],
-    sentence[pages("p. ")],
+    sentence[pages(prefixed=True)],
     links,
 ]
 PROCEEDINGS = toplevel[
@@ -628,7 +672,7 @@ REPORT = toplevel[
     creators,
     plain_title,
     sentence[publication(publisher=("institution", "publisher", "organization"))],
-    sentence[prefixed("Report No.:")[field("number")]],
+    sentence[prefixed("report_number")[field("number")]],
     links,
 ]
 MANUAL = toplevel[
@@ -645,7 +689,10 @@ ONLINE = toplevel[
     links(always_url=True),
 ]
 UNPUBLISHED = toplevel[
-    creators, plain_title, sentence(sep="; ")[first_of[field("note"), "Unpublished"], date], links
+    creators,
+    plain_title,
+    sentence(sep="; ")[first_of[field("note"), term("unpublished")], date],
+    links,
 ]
 # For an entry with nothing a template shows (e.g. a @misc with only a note).
 LAST_RESORT = sentence[field("note")]
@@ -701,8 +748,12 @@ class VancouverStyle(BaseStyle):
 
     recases_titles = False  # titles keep the case they are written in (diagnostics.py)
 
-    def __init__(self, max_authors: int = 6, truncate_authors: int = 3, **kwargs) -> None:
+    def __init__(
+        self, max_authors: int = 6, truncate_authors: int = 3, terms: Terms = ENGLISH, **kwargs
+    ) -> None:
+        """`terms`: the words it writes ("et al.", "Available from:"), in the site's language."""
         super().__init__(**kwargs)
+        self.terms = terms
         if not 1 <= truncate_authors <= max_authors:
             msg = f"need 1 <= truncate_authors ({truncate_authors}) <= max_authors ({max_authors})"
             raise ValueError(msg)

@@ -35,6 +35,7 @@ from bibcite.styles.csl import engine as csl_engine
 from bibcite.styles.csl import styles as csl_styles
 from bibcite.styles.csl.engine import CslError, CslFormatter
 from bibcite.styles.formatter import ReferenceFormatter
+from bibcite.styles.vancouver import terms_of
 from bibcite.tables.extension import LiteratureTables
 from bibcite.tables.registry import TableRegistry
 from bibcite.zensical.options import Options
@@ -333,5 +334,6 @@ def _formatter(
         style_options = {
             "max_authors": options.max_authors,
             "truncate_authors": options.truncate_authors,
+            "terms": terms_of(words),
         }
     return ReferenceFormatter(bibliography, options.style, style_options, words=words)
