@@ -507,3 +507,12 @@ def test_serve_follows_edited_pages_and_the_style_file_and_survives_a_broken_one
         assert _citations(server.page()) == ["[1], [2]"]
     finally:
         server.stop()
+
+
+def test_a_long_run_of_pandoc_is_said_at_info_level(tmp_path, monkeypatch):
+    from bibcite.styles.csl import engine
+
+    monkeypatch.setattr(engine, "_MANY", 2)  # 500 on a real site
+    result = build_site(tmp_path, PAGES, nav=NAV, options={"style": "apa"})
+    assert result.error is None
+    assert result.messages == ["INFO: bibcite: formatting 5 references with apa.csl (pandoc)"]
