@@ -336,3 +336,28 @@ def test_a_whole_site_build_cites_from_a_zotero_library_and_rebuilds_offline(tmp
         "cannot be reached"
     )
     assert "Author A. Title 250. P; 2001." in first.site.text("index.md")
+
+
+def test_a_latin1_site_reads_its_zotero_library_as_the_utf8_it_is(tmp_path):
+    """The `encoding` option is the site's .bib files'; Zotero exports UTF-8, whatever it says."""
+    latin1 = (
+        "@book{local, author = {Müller, Jürgen}, title = {Über}, publisher = {P}, year = {1999}}"
+    )
+    exported = (
+        "@book{remote, author = {Łukasiewicz, Jan and Gödel, Kurt}, title = {Logik für alle}, "
+        "publisher = {P}, year = {2001}}\n"
+    ).encode()
+    pages = {"index.md": "# Home\n\nBoth [@local; @remote].\n"}
+    with serving(Served(zotero={"/users/1": Library([exported])})) as served:
+        options = {
+            "bibliography": ["local.bib", "zotero:users/1"],
+            "zotero_api": served.url(""),
+            "encoding": "latin-1",
+        }
+        built = build_site(
+            tmp_path, pages, bib={"local.bib": latin1.encode("latin-1")}, options=options
+        )
+    assert (built.error, built.warnings) == (None, [])
+    text = built.text("index.md")
+    assert "Müller J. Über. P; 1999." in text
+    assert "Łukasiewicz J, Gödel K. Logik für alle. P; 2001." in text

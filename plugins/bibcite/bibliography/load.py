@@ -392,6 +392,30 @@ def _entries(named: Sequence[BibFile], encoding: str) -> Entries:
     return load_files(files, encoding).entries
 
 
+def _in_encoding(data: bytes, encoding: str) -> bytes:
+    """A Zotero export (always UTF-8) in the encoding every .bib of the site is read in: a
+    character that encoding lacks is written as braced LaTeX ("Ł" as "{\\L}"), which is
+    decoded again as any .bib's LaTeX is."""
+    if codecs.lookup(encoding).name == "utf-8":
+        return data
+    return data.decode("utf-8", "replace").encode(encoding, errors=_AS_LATEX)
+
+
+def _as_latex(error: UnicodeError) -> tuple[str, int]:
+    import latexcodec  # noqa: F401, PLC0415  (registers the "latex" codec)
+
+    assert isinstance(error, UnicodeEncodeError)
+    lacking = error.object[error.start : error.end]
+    written = "".join(
+        "{" + char.encode("latex", "replace").decode("ascii").strip() + "}" for char in lacking
+    )
+    return written, error.end
+
+
+_AS_LATEX = "bibcite-as-latex"
+codecs.register_error(_AS_LATEX, _as_latex)
+
+
 def fingerprint(files: Sequence[_File], encoding: str) -> str:
     digest = hashlib.sha256(encoding.encode())
     for file in files:
@@ -519,6 +543,8 @@ class BibliographyCache:
                 disk if disk is not None and disk.directory else None,
             )
             self.notes += notes
+            if is_zotero(path):
+                data = _in_encoding(data, encoding)
             files.append(_File(path, path, len(data), -1, data, held=True))
         key = fingerprint(files, encoding)
         if self._last is not None and self._last.fingerprint == key:
