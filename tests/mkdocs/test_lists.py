@@ -5,7 +5,7 @@ filtered bibliography blocks."""
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
-from conftest import build_once, build_site, new_process
+from conftest import build_once, build_site, make_site, new_process
 
 
 def _soup(result, page: str) -> BeautifulSoup:
@@ -403,3 +403,42 @@ def test_narrative_false_leaves_at_names_in_table_cells(tmp_path):
     assert result.error is None and result.warnings == []
     cell = _soup(result, "index.md").select("table td")[-1]
     assert " ".join(cell.get_text().split()) == "Ask @someone; see [2]"
+
+
+TOC_THEME = """{% macro entries(items) %}{% for item in items %}<li><a href="#{{ item.id }}">{{
+ item.title }}</a>{% if item.children %}<ul>{{ entries(item.children) }}</ul>{% endif %}</li>{%
+ endfor %}{% endmacro %}<nav><ul>{{ entries(page.toc) }}</ul></nav>
+{{ page.content }}"""
+
+
+def test_group_headings_are_in_the_table_of_contents_under_their_section(tmp_path):
+    page = (
+        "# Publications\n\nSee [@solo2001].\n\n## By year\n\n"
+        + _block(entries="all", group_by="year")
+        + "\n## Later\n\nText.\n"
+    )
+    site = make_site(tmp_path, {"index.md": page}, options={"per_page_references": False})
+    (tmp_path / "theme" / "main.html").write_text(TOC_THEME)
+    new_process()
+    assert build_once(site.load()) == ([], None)
+    soup = BeautifulSoup(site.html("index.md"), "html.parser")
+
+    def tree(items) -> list:
+        return [
+            (li.a.get_text(), li.a["href"], tree(li.select(":scope > ul > li")))
+            for li in items
+        ]
+
+    years = [("2001", "#list-1-2001", []), ("2002", "#list-1-2002", [])]
+    years += [("2003", "#list-1-2003", []), ("2004", "#list-1-2004", [])]
+    years += [("2005", "#list-1-2005", []), ("2006", "#list-1-2006", [])]
+    assert tree(soup.select("nav > ul > li")) == [
+        (
+            "Publications",
+            "#publications",
+            [("By year", "#by-year", years), ("Later", "#later", [])],
+        )
+    ]
+    # Each entry of the table of contents lands on its heading.
+    for link in soup.select("nav a"):
+        assert soup.find(id=link["href"][1:]) is not None, link["href"]

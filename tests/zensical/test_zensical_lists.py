@@ -106,3 +106,24 @@ def test_bibliography_blocks_sort_filter_and_group(tmp_path):
         "docs/one.md:18: the bibliography block's 'sort' is 'sideways' [list_block_error] — "
         "use one of: citation, author, year, title" in built["log"]
     )
+
+
+def test_group_headings_are_in_the_table_of_contents(tmp_path):
+    page = (
+        "# One\n\nFirst [@a].\n\n## By year\n\n"
+        "/// bibliography\n    entries: all\n    group_by: year\n///\n"
+    )
+    _build(tmp_path, {"one.md": page})
+    html = (tmp_path / "site" / "one" / "index.html").read_text(encoding="utf-8")
+    from bs4 import BeautifulSoup
+
+    toc = BeautifulSoup(html, "html.parser").select_one("nav.md-nav--secondary")
+    links = [(a.get_text(strip=True), a["href"]) for a in toc.select("a.md-nav__link")]
+    assert links == [
+        ("By year", "#by-year"),
+        ("2001", "#list-1-2001"),
+        ("2002", "#list-1-2002"),
+        ("2003", "#list-1-2003"),
+        ("References", "#references"),
+    ]
+    assert toc.select_one('a[href="#by-year"]').find_next("ul").select_one('a[href="#list-1-2001"]')

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from bibcite.citations import placeholders
+from bibcite.citations import placeholders, toc
 from bibcite.citations.syntax import CitationGroup, CitationItem
 from bibcite.locales import ENGLISH, Words
 from bibcite.styles import escaping
@@ -364,13 +364,17 @@ def block_list(
     number: Callable[[str], int],
     page: PageView,
     id_of: Callable[[str], str],
+    heading_id: Callable[[str], str] = lambda heading: "",
 ) -> str:
-    """A bibliography block's entries: a heading (escaped) and a numbered list per group, each
-    entry with the id `id_of(key)` (not its `ref-` id: that is the entry's main place)."""
+    """A bibliography block's entries: a heading (escaped, with the id `heading_id(heading)`)
+    and a numbered list per group, each entry with the id `id_of(key)` (not its `ref-` id: that
+    is the entry's main place)."""
     parts = []
     for heading, keys in groups:
         if heading:
-            parts.append(f'<h3 class="bibcite-list-heading">{escape(heading)}</h3>')
+            ident = heading_id(heading)
+            attribute = f' id="{escape(ident)}"' if ident else ""
+            parts.append(f'<h3 class="{toc.GROUP_CLASS}"{attribute}>{escape(heading)}</h3>')
         items = [
             _item_start(key, number(key), page, escape(id_of(key)))
             + f'<span class="bibcite-entry">{page.reference(key).html}</span>'

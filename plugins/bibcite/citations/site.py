@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bibcite.citations import lists, render
+from bibcite.citations import lists, render, toc
 from bibcite.citations.registry import CitationRegistry, Numbering
 from bibcite.citations.search_links import IDENTIFIERS, links_html
 from bibcite.locales import ENGLISH, Words
@@ -214,6 +214,7 @@ class ResolvedSite:
                 self._block_number(src_uri, spec),
                 view,
                 lambda key: f"list-{index}-{render.ref_id(key)}",
+                lambda heading: f"list-{index}-{toc.slug(heading, fallback=True)}",
             )
 
         return render.fill_list_blocks(html, listing)

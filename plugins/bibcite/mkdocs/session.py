@@ -15,6 +15,7 @@ import os
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
 from bibcite.bibliography import disk_cache
@@ -27,7 +28,7 @@ from bibcite.bibliography.load import (
     unreadable,
 )
 from bibcite.bibliography.remote import RemoteError
-from bibcite.citations import diagnostics, front_matter
+from bibcite.citations import diagnostics, front_matter, toc
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.citations.site import Options, PageInfo, ResolvedSite
@@ -279,6 +280,7 @@ class Session:
         if self.site is None or page.content is None:
             return
         page.content = self._fill_indexed(page, page.content)
+        _list_groups_in_toc(page)
 
     def fill_after_search(self, page: Page) -> None:
         if self.site is None or page.content is None:
@@ -339,6 +341,23 @@ class Session:
         if isinstance(self.formatter, CslFormatter) and options.style not in csl_styles.shipped():
             style = [self.formatter.style.source]
         return [*local, *self.tables.data_files(), *style]
+
+
+def _list_groups_in_toc(page: Page) -> None:
+    """The group headings of the page's bibliography blocks, in its table of contents."""
+    html = page.content or ""
+    if toc.GROUP_CLASS not in html:
+        return
+    found, positions = toc.groups(html)
+    for group in found:
+        toc.place(
+            page.toc.items,
+            group,
+            positions,
+            make=lambda group: AnchorLink(group.title, group.id, toc.GROUP_LEVEL),
+            id_of=lambda link: link.id,
+            children_of=lambda link: link.children,
+        )
 
 
 def _theme_language(config: MkDocsConfig) -> str:

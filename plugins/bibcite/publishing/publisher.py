@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 from urllib.parse import urljoin
 
 from bibcite.bibliography.load import Bibliography
+from bibcite.citations.toc import slug
 from bibcite.locales import ENGLISH, Words
 from bibcite.problems import Problem
 from bibcite.publishing import downloads, metadata
@@ -40,7 +40,6 @@ DOWNLOADS_MARKER = re.compile(r"<!--\s*bibcite:downloads\s*-->")
 
 DOWNLOAD_DIR = "downloads"
 BIBLIOGRAPHY_NAME = "references"
-_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -240,7 +239,7 @@ class Publisher:
     def _cite_this(self, page_url: str) -> str:
         assert self.work is not None
         heading = escape(self.work.heading)
-        anchor = _slug(self.work.heading) or "cite-this"
+        anchor = slug(self.work.heading) or "cite-this"
         links = ""
         if self.downloads:
             name = downloads.download_name(self.work.key)
@@ -346,13 +345,6 @@ def from_site(
         config_line=_line_of("cite_this", config_file) if work else None,
         words=site.options.words,
     )
-
-
-def _slug(heading: str) -> str:
-    """'Cite this report' -> 'cite-this-report'; 'Como citar este relatório' ->
-    'como-citar-este-relatorio' (accents dropped, as the toc extension's slugify drops them)."""
-    plain = unicodedata.normalize("NFKD", heading).encode("ascii", "ignore").decode("ascii")
-    return _SLUG.sub("-", plain.lower()).strip("-")
 
 
 def _line_of(option: str, config_file: str) -> int | None:

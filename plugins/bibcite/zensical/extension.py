@@ -7,6 +7,7 @@ rendering context, and the extension does nothing."""
 
 from __future__ import annotations
 
+import html as html_module
 import os
 import sys
 import xml.etree.ElementTree as etree
@@ -17,7 +18,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from bibcite.bibliography.load import BibliographyCache
-from bibcite.citations import front_matter
+from bibcite.citations import front_matter, toc
 from bibcite.citations.extension import CitationExtension
 from bibcite.citations.registry import CitationRegistry
 from bibcite.problems import log
@@ -107,7 +108,35 @@ class _Fill(Postprocessor):
         if not self.page.tree_done:  # a heading's text, for the table of contents
             return self.page.site.fill_heading(self.page.uri, text)
         self.page.check()
-        return self.page.site.fill(self.page.uri, text)
+        filled = self.page.site.fill(self.page.uri, text)
+        if toc.GROUP_CLASS in filled:
+            _list_groups_in_toc(self.md, filled)
+        return filled
+
+
+def _list_groups_in_toc(md: Markdown, html: str) -> None:
+    """The group headings of the page's bibliography blocks, in the toc extension's tokens,
+    which Zensical makes the page's table of contents of."""
+    tokens = getattr(md, "toc_tokens", None)
+    if tokens is None:
+        return
+    found, positions = toc.groups(html)
+    for group in found:
+        toc.place(
+            tokens,
+            group,
+            positions,
+            make=lambda group: {
+                "level": toc.GROUP_LEVEL,
+                "id": group.id,
+                "name": group.title,
+                "html": html_module.escape(group.title),
+                "data-toc-label": "",
+                "children": [],
+            },
+            id_of=lambda token: token["id"],
+            children_of=lambda token: token["children"],
+        )
 
 
 class _Page:
