@@ -68,10 +68,6 @@ class PageView:
     csl: CslView | None = None  # None: a pybtex style, numbered by bibcite
 
 
-# A placeholder with the space before it, which a superscript citation takes away.
-_SPACED_CITATION_RE = re.compile(rf"([ \t]?){placeholders.CITATION_RE.pattern}")
-
-
 def fill_citations(html: str, page: PageView, *, narrative_only: bool = False) -> str:
     def replace(match: re.Match[str]) -> str:
         index = int(match[1])
@@ -82,25 +78,42 @@ def fill_citations(html: str, page: PageView, *, narrative_only: bool = False) -
             return match[0]
         return citation(group, index, page)
 
-    def replace_spaced(match: re.Match[str]) -> str:
-        index = int(match[2])
-        if not 1 <= index <= len(page.groups):
-            return match[0]
-        group = page.groups[index - 1]
-        if narrative_only and not group.narrative:
-            return match[0]
-        cluster = page.csl.cluster(index) if page.csl else None
-        attached = cluster is not None and cluster.attached and not _names_authors(group, page)
-        space = "" if attached else match[1]
-        return space + citation(group, index, page)
-
     if page.csl is None:
         html = placeholders.CITATION_RE.sub(replace, html)
     else:
-        html = _SPACED_CITATION_RE.sub(replace_spaced, html)
+        html = _fill_csl(html, page, replace, narrative_only)
     if placeholders.ALT_TOKEN in html:  # citations in images' alt text, as plain text
         html = placeholders.ALT_RE.sub(lambda match: _alt_text(match, page), html)
     return html
+
+
+def _fill_csl(
+    html: str, page: PageView, replace: Callable[[re.Match[str]], str], narrative_only: bool
+) -> str:
+    """As `CITATION_RE.sub(replace, html)`, and a superscript citation takes away the space
+    before it ("text¹"). The space is dropped from the text before the match: a pattern that
+    matched it too would lose the regular expression's fast search for the placeholder."""
+    parts: list[str] = []
+    end = 0
+    for match in placeholders.CITATION_RE.finditer(html):
+        before = html[end : match.start()]
+        index = int(match[1])
+        filled = 1 <= index <= len(page.groups) and (
+            not narrative_only or page.groups[index - 1].narrative
+        )
+        if filled and before[-1:] in (" ", "\t") and _attached(index, page):
+            before = before[:-1]
+        parts += [before, replace(match)]
+        end = match.end()
+    parts.append(html[end:])
+    return "".join(parts)
+
+
+def _attached(index: int, page: PageView) -> bool:
+    assert page.csl is not None
+    cluster = page.csl.cluster(index)
+    group = page.groups[index - 1]
+    return cluster is not None and cluster.attached and not _names_authors(group, page)
 
 
 def _alt_text(match: re.Match[str], page: PageView) -> str:
