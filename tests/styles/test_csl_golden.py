@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,13 @@ def _page(name: str, formatter: CslFormatter, keys: list[str]) -> str:
         shown = f'<span class="margin">{html.escape(margin)}</span> ' if margin else ""
         lines.append(f'<li data-key="{key}">{shown}{formatter.get(key).html}</li>')
     lines += ["</ol>", "</body>", "</html>", ""]
-    return "\n".join(lines)
+    return _readable("\n".join(lines))
+
+
+def _readable(page: str) -> str:
+    """The characters the engine writes as references ("&#8211;", to keep pages ASCII) as
+    themselves, so the file reads as the style's text."""
+    return re.sub(r"&#([0-9]+);", lambda match: chr(int(match[1])), page)
 
 
 @pytest.mark.parametrize("name", styles.shipped())

@@ -222,7 +222,9 @@ def test_character_references_stay_escaped():
     assert clean("&#60;img src=x&#62;") == "&lt;img src=x&gt;"
     assert clean("Science &amp; Society") == "Science &amp; Society"
     assert clean("a < b > c") == "a &lt; b &gt; c"
-    assert clean("“quoted” — it’s") == "“quoted” — it’s"
+    # Beyond ASCII as references, as everything bibcite writes (styles/escaping.py).
+    assert clean("“quoted” — it’s") == "&#8220;quoted&#8221; &#8212; it&#8217;s"
+    assert text(clean("“quoted” — it’s")) == "“quoted” — it’s"
 
 
 def test_text_is_what_a_reader_sees():

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from bibcite.bibliography.disk_cache import DiskCache
 
 # Bump when what is stored changes shape.
-FORMAT = "4"
+FORMAT = "5"
 _MANY = 500  # more cited entries than this: say at info level that pandoc runs
 
 _CLUSTER = re.compile(

@@ -53,7 +53,7 @@ class _Rewriter(HTMLParser):
             self.open.append((read, ""))
             return
         self.open.append((read, tag))
-        self.out.append(f"<{tag}" + "".join(f' {n}="{html.escape(v)}"' for n, v in kept) + ">")
+        self.out.append(f"<{tag}" + "".join(f' {n}="{_ascii(v, True)}"' for n, v in kept) + ">")
 
     def handle_endtag(self, tag: str) -> None:
         if all(opened != tag for opened, _ in self.open):
@@ -66,14 +66,14 @@ class _Rewriter(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
-        self.out.append(html.escape(data, quote=False))
+        self.out.append(_ascii(data, False))
 
 
 # Exactly what `clean` writes: allowed tags with allowed attributes, text with its `<`, `>` and
 # `&` escaped. What the cache holds is checked against it, and cleaned only when it differs.
-_ATTRIBUTE_TEXT = r'[^"<>&]*(?:&(?:amp|lt|gt|quot|#x27);[^"<>&]*)*'
+_ATTRIBUTE_TEXT = r'[^"<>&]*(?:&(?:amp|lt|gt|quot|#x27|#[0-9]+);[^"<>&]*)*'
 _CLEAN = re.compile(
-    r"(?:[^<>&]|&(?:amp|lt|gt);"
+    r"(?:[^<>&]|&(?:amp|lt|gt|#[0-9]+);"
     r"|</?(?:b|code|em|i|strong|sub|sup|span|a)>"
     r'|<span (?:class="smallcaps"|style="(?:' + "|".join(map(re.escape, sorted(_STYLES))) + r')")>'
     r'|<a href="(?:https?://|#ref-)' + _ATTRIBUTE_TEXT + r'"(?: role="doc-biblioref")?>'
@@ -84,9 +84,26 @@ _CLEAN = re.compile(
 def checked(fragment: str) -> str:
     """`fragment` as `clean` would write it: as it is when it is so already (the usual case, and
     a fast one), else cleaned."""
-    if _CLEAN.fullmatch(fragment) and _balanced(fragment):
+    if (
+        fragment.isascii()
+        and _CLEAN.fullmatch(fragment)
+        and _balanced(fragment)
+        and all(int(number) > 127 for number in _NUMBERED.findall(fragment))
+    ):
         return fragment
     return clean(fragment)
+
+
+_NUMBERED = re.compile(r"&#([0-9]+);")  # `clean` writes only the characters beyond ASCII so
+
+
+def _ascii(text: str, quote: bool) -> str:
+    """Escaped, and in ASCII: characters beyond it as references ("–" as "&#8211;"), as
+    everything bibcite writes (styles/escaping.py says why)."""
+    escaped = html.escape(text, quote=quote)
+    if escaped.isascii():
+        return escaped
+    return escaped.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 _TAG = re.compile(r"<(/?)([a-z]+)")
