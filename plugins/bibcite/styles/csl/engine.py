@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from bibcite.bibliography.disk_cache import DiskCache
 
 # Bump when what is stored changes shape.
-FORMAT = "5"
+FORMAT = "6"
 _MANY = 500  # more cited entries than this: say at info level that pandoc runs
 
 _CLUSTER = re.compile(
@@ -366,7 +366,7 @@ _LINK = re.compile(r'<a href="#ref-(k\d+)" role="doc-biblioref">')
 def _rekeyed(html: str, by_id: dict[str, str]) -> str:
     """pandoc's ids back to placeholders the page fills: `<a data-bibcite-key="KEY">`."""
     return _LINK.sub(
-        lambda match: f'<a data-bibcite-key="{sanitize.html.escape(by_id.get(match[1], ""))}">',
+        lambda match: f'<a data-bibcite-key="{escaping.escape(by_id.get(match[1], ""))}">',
         html,
     )
 

@@ -5,9 +5,10 @@ text."""
 
 from __future__ import annotations
 
-import html
 import re
 from html.parser import HTMLParser
+
+from bibcite.styles.escaping import escape
 
 _TAGS = {"a", "b", "code", "em", "i", "span", "strong", "sub", "sup"}
 _CLASSES = {"smallcaps"}
@@ -53,7 +54,7 @@ class _Rewriter(HTMLParser):
             self.open.append((read, ""))
             return
         self.open.append((read, tag))
-        self.out.append(f"<{tag}" + "".join(f' {n}="{_ascii(v, True)}"' for n, v in kept) + ">")
+        self.out.append(f"<{tag}" + "".join(f' {n}="{escape(v)}"' for n, v in kept) + ">")
 
     def handle_endtag(self, tag: str) -> None:
         if all(opened != tag for opened, _ in self.open):
@@ -66,17 +67,19 @@ class _Rewriter(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
-        self.out.append(_ascii(data, False))
+        self.out.append(escape(data))
 
 
-# Exactly what `clean` writes: allowed tags with allowed attributes, text with its `<`, `>` and
-# `&` escaped. What the cache holds is checked against it, and cleaned only when it differs.
-_ATTRIBUTE_TEXT = r'[^"<>&]*(?:&(?:amp|lt|gt|quot|#x27|#[0-9]+);[^"<>&]*)*'
+# Exactly what `clean` writes: allowed tags with allowed attributes, and text as `escape`
+# writes it (no quote, angle bracket or ampersand but in a reference). What the cache holds is
+# checked against it, and cleaned only when it differs.
+_ESCAPED = r"(?:[^\"'<>&]|&(?:amp|lt|gt|quot|#x27|#[0-9]+);)"
+_SMALL_CAPS = "|".join(map(re.escape, sorted(_STYLES)))
 _CLEAN = re.compile(
-    r"(?:[^<>&]|&(?:amp|lt|gt|#[0-9]+);"
+    rf"(?:{_ESCAPED}"
     r"|</?(?:b|code|em|i|strong|sub|sup|span|a)>"
-    r'|<span (?:class="smallcaps"|style="(?:' + "|".join(map(re.escape, sorted(_STYLES))) + r')")>'
-    r'|<a href="(?:https?://|#ref-)' + _ATTRIBUTE_TEXT + r'"(?: role="doc-biblioref")?>'
+    rf'|<span (?:class="smallcaps"|style="(?:{_SMALL_CAPS})")>'
+    rf'|<a href="(?:https?://|#ref-){_ESCAPED}*"(?: role="doc-biblioref")?>'
     r")*"
 )
 
@@ -95,15 +98,6 @@ def checked(fragment: str) -> str:
 
 
 _NUMBERED = re.compile(r"&#([0-9]+);")  # `clean` writes only the characters beyond ASCII so
-
-
-def _ascii(text: str, quote: bool) -> str:
-    """Escaped, and in ASCII: characters beyond it as references ("–" as "&#8211;"), as
-    everything bibcite writes (styles/escaping.py says why)."""
-    escaped = html.escape(text, quote=quote)
-    if escaped.isascii():
-        return escaped
-    return escaped.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 _TAG = re.compile(r"<(/?)([a-z]+)")
