@@ -33,6 +33,8 @@ def find() -> Pandoc:
 
 
 def _bundled() -> str | None:
+    """The binary of the pypandoc-binary wheel. Looked up here, not by pypandoc's
+    `get_pandoc_path()`, which runs `pandoc --version`: a warm build starts no pandoc."""
     try:
         import pypandoc
     except ImportError:
